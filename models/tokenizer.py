@@ -1,0 +1,459 @@
+"""Tokenizer and chat template: `tokenizer.json` through the `tokenizers` library, the model's own
+chat template rendered in a Jinja sandbox, and the prompt / answer split that training puts its loss on.
+
+    tok = load_tokenizer("Qwen/Qwen2.5-Coder-1.5B-Instruct")      # or a local directory
+    text = tok.apply_chat_template(messages, add_generation_prompt=True)
+    prompt_ids, answer_ids = tok.encode_chat(messages + [{"role": "assistant", "content": sql}])
+
+Files read (all but `tokenizer.json` optional): `tokenizer.json`, `tokenizer_config.json`
+(bos/eos/pad/unk, `added_tokens_decoder`, `chat_template`), `generation_config.json` (eos, possibly
+a list: every entry becomes a stop id), `special_tokens_map.json` (fallback for bos/eos/pad/unk),
+`chat_template.jinja` (preferred over the config's template when both exist, as recent
+transformers writes the template there).
+
+Chat templates come from the hub and are untrusted code: they run in jinja2's
+`ImmutableSandboxedEnvironment` with the same options and globals as transformers'
+`apply_chat_template` (trim_blocks, lstrip_blocks, loopcontrols, `raise_exception`,
+`strftime_now`, a `tojson` that does not HTML-escape, `namespace` refusing underscore names,
+`{% generation %}` accepted and rendered as plain text). A template that reaches for
+`__class__`, `__subclasses__` or mutates a list fails with `ChatTemplateError` whose cause is
+jinja2's `SecurityError`.
+
+Special-token fallbacks (when the config files do not name them):
+- eos: generation_config's first eos id, else the first of `<|endoftext|>`, `<|end_of_text|>`,
+  `</s>`, `<eos>` in the vocabulary.
+- pad: generation_config's pad id, else eos (padded positions are masked out of attention and
+  loss, so the id only has to exist; labels here never come from the pad id).
+- stop ids: eos, every generation_config eos id, and every end-of-turn marker
+  (`<|im_end|>`, `<|eot_id|>`, `<|end|>`, `<end_of_turn>`, `<|eom_id|>`) that the chat template
+  uses, in that order, without repeats.
+
+The prompt / answer split (`encode_chat`): the conversation without its last (assistant) message
+is rendered with `add_generation_prompt=True`; the full conversation must start with exactly that
+text (otherwise the template is not prefix-stable and an error says so). The answer is
+everything after the prompt up to and including the end-of-turn marker that closes the assistant
+turn. Whatever the template emits after that marker (ChatML's trailing "\\n") is left out of the
+training sequence: it would be an unsupervised last token, which predicts nothing and is never
+predicted, so dropping it changes no loss term and saves a position. Tokenisation is checked at
+the boundary: `prompt_ids + answer_ids == encode(prompt_text + answer_text)` and
+`prompt_ids == encode(prompt_text)` (the ids generation will see), else an error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.ext
+import jinja2.nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from tokenizers import AddedToken
+from tokenizers import Tokenizer as HFTokenizer
+
+TOKENIZER_FILES = (
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "generation_config.json",
+    "special_tokens_map.json",
+    "chat_template.jinja",
+)
+KNOWN_EOS = ("<|endoftext|>", "<|end_of_text|>", "</s>", "<eos>")
+KNOWN_END_OF_TURN = ("<|im_end|>", "<|eot_id|>", "<|end|>", "<end_of_turn>", "<|eom_id|>")
+
+
+class TokenizerError(ValueError):
+    """A tokenizer that cannot be found, read or used as asked."""
+
+
+class ChatTemplateError(TokenizerError):
+    """A chat template that is missing, fails to render, or breaks the sandbox."""
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def _fetch_tokenizer_files(source: str | os.PathLike) -> dict[str, Path]:
+    """Local directory, or hub repo id fetched with huggingface_hub: {file name: local path}."""
+    path = Path(source).expanduser()
+    if path.is_dir():
+        found = {name: path / name for name in TOKENIZER_FILES if (path / name).is_file()}
+        if "tokenizer.json" not in found:
+            raise TokenizerError(
+                f"{path} has no tokenizer.json (found: {sorted(p.name for p in path.iterdir())}); "
+                "only fast tokenizers saved as tokenizer.json are supported"
+            )
+        return found
+    if path.exists() or str(source).startswith((".", "/", "~")) or str(source).count("/") > 1:
+        raise TokenizerError(f"tokenizer source {str(source)!r} is not a directory nor a hub repo id (org/name)")
+
+    from huggingface_hub import constants, hf_hub_download
+    from huggingface_hub.utils import EntryNotFoundError, LocalEntryNotFoundError, RepositoryNotFoundError
+
+    offline = constants.HF_HUB_OFFLINE  # read from the environment when huggingface_hub is imported
+    found: dict[str, Path] = {}
+    for name in TOKENIZER_FILES:
+        try:
+            found[name] = Path(hf_hub_download(repo_id=str(source), filename=name))
+        except RepositoryNotFoundError as e:
+            raise TokenizerError(
+                f"hub repo {source!r} not found (or private and no token set); "
+                "pass a local directory holding tokenizer.json instead"
+            ) from e
+        except LocalEntryNotFoundError as e:  # (a subclass of EntryNotFoundError: test it first)
+            if name != "tokenizer.json":
+                continue  # optional file absent from the cache
+            why = "HF_HUB_OFFLINE is set and it is not in the cache" if offline else "no network and not cached"
+            raise TokenizerError(f"cannot fetch tokenizer.json of {source!r}: {why}") from e
+        except EntryNotFoundError:
+            continue  # the repo has no such file: fine for the optional ones
+        except Exception as e:  # network errors come in many types
+            if name != "tokenizer.json":
+                continue
+            raise TokenizerError(f"cannot fetch tokenizer.json of hub repo {source!r}: {e}") from e
+    if "tokenizer.json" not in found:
+        raise TokenizerError(f"hub repo {source!r} has no tokenizer.json")
+    return found
+
+
+def _read_json(path: Path | None) -> dict:
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as e:
+        raise TokenizerError(f"cannot read {path}: {e}") from e
+    if not isinstance(data, dict):
+        raise TokenizerError(f"{path} should hold a JSON object, got {type(data).__name__}")
+    return data
+
+
+def _token_content(value: Any) -> str | None:
+    """tokenizer_config stores a special token as a string or as {"content": ..., ...}."""
+    if isinstance(value, dict):
+        return value.get("content")
+    return value if isinstance(value, str) else None
+
+
+def _pick_chat_template(files: dict[str, Path], config: dict) -> str | None:
+    if "chat_template.jinja" in files:
+        return files["chat_template.jinja"].read_text(encoding="utf-8")
+    tpl = config.get("chat_template")
+    if isinstance(tpl, list):  # [{"name": "default", "template": ...}, {"name": "tool_use", ...}]
+        named = {t.get("name"): t.get("template") for t in tpl if isinstance(t, dict)}
+        if "default" not in named:
+            raise ChatTemplateError(f"tokenizer_config.json lists chat templates {sorted(named)} but no 'default'")
+        return named["default"]
+    return tpl if isinstance(tpl, str) else None
+
+
+# ----------------------------------------------------------------------------- sandbox
+
+
+class _GenerationTag(jinja2.ext.Extension):
+    """`{% generation %}...{% endgeneration %}` (transformers' assistant-mask tag) rendered as plain text."""
+
+    tags = {"generation"}
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        body = parser.parse_statements(("name:endgeneration",), drop_needle=True)
+        return jinja2.nodes.CallBlock(self.call_method("_render"), [], [], body).set_lineno(lineno)
+
+    def _render(self, caller):
+        return caller()
+
+
+class _Namespace(jinja2.utils.Namespace):
+    """jinja's namespace() refusing underscore names, so templates cannot reach interpreter internals."""
+
+    def __init__(*args, **kwargs):  # same signature trick as jinja2.utils.Namespace
+        self, args = args[0], args[1:]
+        attrs = dict(*args, **kwargs)
+        for name in attrs:
+            _Namespace._check(name)
+        jinja2.utils.Namespace.__init__(self, attrs)
+
+    def __setitem__(self, name, value):
+        _Namespace._check(name)
+        jinja2.utils.Namespace.__setitem__(self, name, value)
+
+    @staticmethod
+    def _check(name):
+        if isinstance(name, str) and name.startswith("_"):
+            raise jinja2.exceptions.SecurityError(f"chat templates may not set underscore names ({name!r})")
+
+
+def _raise_exception(message):
+    raise jinja2.exceptions.TemplateError(message)
+
+
+def _tojson(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False):
+    return json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
+
+
+def _strftime_now(fmt):
+    return datetime.now().strftime(fmt)
+
+
+def compile_chat_template(template: str) -> jinja2.Template:
+    """Compile an untrusted chat template in the sandbox transformers uses."""
+    env = ImmutableSandboxedEnvironment(
+        trim_blocks=True, lstrip_blocks=True, extensions=[_GenerationTag, jinja2.ext.loopcontrols]
+    )
+    env.filters["tojson"] = _tojson
+    env.globals["raise_exception"] = _raise_exception
+    env.globals["strftime_now"] = _strftime_now
+    env.globals["namespace"] = _Namespace
+    try:
+        return env.from_string(template)
+    except jinja2.TemplateSyntaxError as e:
+        raise ChatTemplateError(f"chat template does not parse (line {e.lineno}): {e.message}") from e
+
+
+def _plain(value: Any) -> Any:
+    """Messages as plain JSON data, so the template sees no object with methods of its own."""
+    if value is None or type(value) in (str, int, float, bool):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):  # subclasses (enums, ...) can carry methods: back to the base type
+        return str.__str__(value)
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    raise TypeError(f"chat messages may hold only JSON data, got {type(value).__name__}")
+
+
+# ----------------------------------------------------------------------------- tokenizer
+
+
+@dataclass(frozen=True)
+class SpecialTokens:
+    bos: str | None
+    eos: str | None
+    pad: str | None
+    unk: str | None
+    generation_eos_ids: tuple[int, ...]  # generation_config.json eos_token_id (int or list)
+    generation_pad_id: int | None
+
+
+class Tokenizer:
+    """A `tokenizers.Tokenizer` plus the special tokens and chat template of one model."""
+
+    def __init__(self, backend: HFTokenizer, special: SpecialTokens, chat_template: str | None, name: str = ""):
+        self.backend = backend
+        self.special = special
+        self.chat_template = chat_template
+        self.name = name
+        self._compiled = compile_chat_template(chat_template) if chat_template is not None else None
+        self._check_special_tokens()
+
+    def __repr__(self):
+        return f"Tokenizer({self.name!r}, vocab_size={self.vocab_size}, eos={self.special.eos!r})"
+
+    # --- ids ------------------------------------------------------------------
+    def token_to_id(self, token: str) -> int | None:
+        return self.backend.token_to_id(token)
+
+    def _id(self, token: str | None, what: str) -> int | None:
+        if token is None:
+            return None
+        idx = self.backend.token_to_id(token)
+        if idx is None:
+            raise TokenizerError(f"{self.name}: {what} token {token!r} is not in the vocabulary")
+        return idx
+
+    def _check_special_tokens(self):
+        for what in ("bos", "eos", "pad", "unk"):
+            self._id(getattr(self.special, what), what)
+        if self.eos_token_id is None:
+            raise TokenizerError(
+                f"{self.name}: no eos token: set eos_token in tokenizer_config.json "
+                f"(none of the usual names {KNOWN_EOS} is in the vocabulary)"
+            )
+
+    @property
+    def vocab_size(self) -> int:
+        """Tokens the tokenizer knows, added tokens included (a model's embedding may be larger)."""
+        return self.backend.get_vocab_size(with_added_tokens=True)
+
+    @property
+    def bos_token_id(self) -> int | None:
+        return self._id(self.special.bos, "bos")
+
+    @property
+    def eos_token_id(self) -> int | None:
+        if self.special.eos is not None:
+            return self._id(self.special.eos, "eos")
+        if self.special.generation_eos_ids:
+            return self.special.generation_eos_ids[0]
+        for name in KNOWN_EOS:
+            if (idx := self.backend.token_to_id(name)) is not None:
+                return idx
+        return None
+
+    @property
+    def pad_token_id(self) -> int:
+        if self.special.pad is not None:
+            return self._id(self.special.pad, "pad")
+        if self.special.generation_pad_id is not None:
+            return self.special.generation_pad_id
+        return self.eos_token_id
+
+    @property
+    def end_of_turn_tokens(self) -> tuple[str, ...]:
+        """End-of-turn markers in the vocabulary that the chat template writes."""
+        tpl = self.chat_template or ""
+        return tuple(t for t in KNOWN_END_OF_TURN if t in tpl and self.backend.token_to_id(t) is not None)
+
+    @property
+    def stop_token_ids(self) -> tuple[int, ...]:
+        """Ids that end generation: eos, generation_config's eos ids, end-of-turn markers."""
+        ids = [self.eos_token_id, *self.special.generation_eos_ids]
+        ids += [self.backend.token_to_id(t) for t in self.end_of_turn_tokens]
+        return tuple(dict.fromkeys(i for i in ids if i is not None))
+
+    # --- text <-> ids ---------------------------------------------------------
+    def encode(self, text: str, add_special_tokens: bool = False) -> list[int]:
+        return self.backend.encode(text, add_special_tokens=add_special_tokens).ids
+
+    def decode(self, ids, skip_special_tokens: bool = False) -> str:
+        return self.backend.decode([int(i) for i in ids], skip_special_tokens=skip_special_tokens)
+
+    # --- chat -----------------------------------------------------------------
+    def apply_chat_template(self, messages: list[dict], add_generation_prompt: bool = False, **kwargs) -> str:
+        """Render messages with the model's template, like transformers' apply_chat_template(tokenize=False)."""
+        if self._compiled is None:
+            raise ChatTemplateError(
+                f"{self.name}: the tokenizer has no chat template (neither tokenizer_config.json's "
+                "'chat_template' nor chat_template.jinja); use an instruct/chat model's tokenizer "
+                "or add a chat_template.jinja next to tokenizer.json"
+            )
+        if not isinstance(messages, (list, tuple)) or not all(isinstance(m, dict) for m in messages):
+            raise TypeError("messages must be a list of dicts like {'role': 'user', 'content': '...'}")
+        context = dict(
+            messages=_plain(list(messages)),
+            add_generation_prompt=add_generation_prompt,
+            tools=None,
+            documents=None,
+            bos_token=self.special.bos or "",
+            eos_token=self.special.eos or "",
+            pad_token=self.special.pad or "",
+            unk_token=self.special.unk or "",
+            **_plain(kwargs),
+        )
+        try:
+            return self._compiled.render(**context)
+        except jinja2.exceptions.SecurityError as e:
+            raise ChatTemplateError(f"{self.name}: the chat template did something the sandbox forbids: {e}") from e
+        except jinja2.TemplateError as e:
+            raise ChatTemplateError(f"{self.name}: the chat template refused these messages: {e}") from e
+
+    def encode_prompt(self, messages: list[dict]) -> list[int]:
+        """Ids to generate from: the rendering with the assistant's turn opened."""
+        return self.encode(self.apply_chat_template(messages, add_generation_prompt=True))
+
+    def split_chat(self, messages: list[dict]) -> tuple[str, str]:
+        """(prompt_text, answer_text) of a conversation ending with the assistant's message.
+
+        answer_text runs from the end of the prompt to the end-of-turn marker closing the answer,
+        inclusive; what the template writes after the marker is not part of either (see module doc).
+        """
+        if not messages or messages[-1].get("role") != "assistant":
+            raise TokenizerError("encode_chat needs a conversation whose last message has role 'assistant'")
+        answer = messages[-1].get("content")
+        if not isinstance(answer, str) or not answer:
+            raise TokenizerError("the assistant message to supervise has no text content")
+        prompt = self.apply_chat_template(messages[:-1], add_generation_prompt=True)
+        full = self.apply_chat_template(messages, add_generation_prompt=False)
+        if not full.startswith(prompt):
+            raise ChatTemplateError(
+                f"{self.name}: chat template is not prefix-stable: rendering the conversation without its "
+                "last answer (with add_generation_prompt=True) is not a prefix of the full rendering, so the "
+                f"answer cannot be located.\nprompt ends: {prompt[-120:]!r}\nfull at that point: "
+                f"{full[max(0, len(prompt) - 120):len(prompt)]!r}"
+            )
+        rest = full[len(prompt):]
+        at = rest.find(answer)
+        if at < 0:
+            raise ChatTemplateError(f"{self.name}: the assistant answer does not appear verbatim in the rendering")
+        after = at + len(answer)
+        markers = [self.special.eos, *self.end_of_turn_tokens]
+        hits = [(rest.find(m, after), m) for m in markers if m and rest.find(m, after) >= 0]
+        if not hits:
+            raise ChatTemplateError(
+                f"{self.name}: no end-of-turn token ({[m for m in markers if m]}) after the assistant answer "
+                f"in the rendering: {rest[after:after + 80]!r}"
+            )
+        pos, marker = min(hits)
+        if rest[after:pos].strip():
+            raise ChatTemplateError(
+                f"{self.name}: unexpected text {rest[after:pos]!r} between the answer and its end-of-turn token"
+            )
+        return prompt, rest[:pos + len(marker)]
+
+    def encode_chat(self, messages: list[dict]) -> tuple[list[int], list[int]]:
+        """(prompt_ids, answer_ids) of a conversation ending with the assistant's message.
+
+        Train on prompt_ids + answer_ids with the loss on answer_ids (answer + end-of-turn token).
+        """
+        prompt, answer = self.split_chat(messages)
+        full_ids = self.encode(prompt + answer)
+        prompt_ids = self.encode(prompt)
+        if full_ids[:len(prompt_ids)] != prompt_ids:
+            raise TokenizerError(
+                f"{self.name}: tokens merge across the prompt/answer boundary (prompt ends {prompt[-40:]!r}, "
+                f"answer starts {answer[:40]!r}); the training prompt would differ from the generation prompt"
+            )
+        answer_ids = full_ids[len(prompt_ids):]
+        assert prompt_ids + answer_ids == full_ids
+        return prompt_ids, answer_ids
+
+
+def load_tokenizer(source: str | os.PathLike) -> Tokenizer:
+    """Tokenizer of a local directory or hub repo id (fetches only the tokenizer's own files)."""
+    files = _fetch_tokenizer_files(source)
+    try:
+        backend = HFTokenizer.from_file(str(files["tokenizer.json"]))
+    except Exception as e:
+        raise TokenizerError(f"cannot load {files['tokenizer.json']}: {e}") from e
+    config = _read_json(files.get("tokenizer_config.json"))
+    special_map = _read_json(files.get("special_tokens_map.json"))
+    generation = _read_json(files.get("generation_config.json"))
+
+    # Added tokens the config declares but tokenizer.json lacks (older saves): add them, same ids.
+    for idx, tok in sorted(config.get("added_tokens_decoder", {}).items(), key=lambda kv: int(kv[0])):
+        content, idx = tok.get("content"), int(idx)
+        have = backend.token_to_id(content)
+        if have is None:
+            added = AddedToken(content, special=bool(tok.get("special", True)), normalized=bool(tok.get("normalized", False)))
+            backend.add_special_tokens([added]) if tok.get("special", True) else backend.add_tokens([added])
+            have = backend.token_to_id(content)
+        if have != idx:
+            raise TokenizerError(
+                f"{files['tokenizer_config.json']}: added token {content!r} has id {idx} there but {have} in tokenizer.json"
+            )
+
+    def special(key):
+        value = _token_content(config.get(key))
+        return value if value is not None else _token_content(special_map.get(key))
+
+    eos_ids = generation.get("eos_token_id")
+    eos_ids = tuple(eos_ids) if isinstance(eos_ids, list) else (() if eos_ids is None else (int(eos_ids),))
+    tokens = SpecialTokens(
+        bos=special("bos_token"),
+        eos=special("eos_token"),
+        pad=special("pad_token"),
+        unk=special("unk_token"),
+        generation_eos_ids=tuple(int(i) for i in eos_ids),
+        generation_pad_id=generation.get("pad_token_id"),
+    )
+    return Tokenizer(backend, tokens, _pick_chat_template(files, config), name=str(source))
