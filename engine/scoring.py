@@ -52,7 +52,8 @@ OUTCOMES = ("correct", "wrong_result", "no_sql", "syntax_error", "no_such_table"
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n?(.*?)(?:```|\Z)", re.S)
 _PREFIX = re.compile(r"^\s*(?:[#*>\s]*)(?:sql\s*query|sqlquery|sql|answer|query|final\s+answer)\s*[:：]\s*",
                      re.I | re.M)
-_START = re.compile(r"\b(select|with)\b", re.I)
+_SELECT = re.compile(r"\bselect\b", re.I)
+_SPECIAL_TOKEN = re.compile(r"<\|[^|<>]{1,40}\|>")  # chat-template markers such as <|im_end|>
 _CTE = re.compile(r"\bwith\s+(?:recursive\s+)?[\w\"`\[\]]+\s*(?:\([^)]*\))?\s*as\s*\(", re.I)
 _SQL_VERB = re.compile(r"^\s*(select|with|insert|update|delete|replace|drop|create|alter|attach|detach|"
                        r"pragma|vacuum|begin|commit|explain)\b", re.I)
@@ -73,6 +74,7 @@ def extract_sql(text: str | None) -> str | None:
     """
     if text is None or not text.strip():
         return None
+    text = _SPECIAL_TOKEN.sub("\n", text)
     blocks = [(lang.lower(), body) for lang, body in _FENCE.findall(text)]
     if blocks:
         sql_blocks = [b for lang, b in blocks if lang in ("sql", "sqlite")]
@@ -83,7 +85,7 @@ def extract_sql(text: str | None) -> str | None:
     if m is not None:
         text = text[m.end():]
     if not _SQL_VERB.match(text):
-        sel = _START.search(text)
+        sel = _SELECT.search(text)
         cte = _CTE.search(text)
         if sel is None:
             return None

@@ -146,6 +146,8 @@ def _cond_unit(e: exp.Expression) -> tuple:
         not_op, e = True, e.this
         while isinstance(e, exp.Paren):
             e = e.this
+    if e.args.get("negate"):  # sqlglot writes "a NOT LIKE b" as Like(negate=True)
+        not_op = True
     op = next((i for cls, i in _OP_CLASSES if isinstance(e, cls)), 2)
     if isinstance(e, exp.Between):
         return (not_op, op, _val_unit(e.this), _value(e.args.get("low")), _value(e.args.get("high")))
