@@ -40,8 +40,10 @@ is skipped and listed in `Loaded.skipped` (an empty result is still an error).
 Sampling keeps `sample_frac` of the training set, stratified by `stratify_by` (difficulty,
 db_id, evidence_len buckets) with largest-remainder quotas so each stratum keeps its share; the
 validation split draws `val_frac` the same way. The leakage check compares the training (and
-validation) set with the evaluation set: the same normalised question + SQL, and, for the
-cross-database benchmarks (spider, bird), the same database; it raises unless leakage = "warn".
+validation) set with the evaluation set: the same normalised question + SQL on the same database
+(Spider's train and dev share two generic pairs such as "Count the number of documents." on
+different databases: not the same example), and, for the cross-database benchmarks (spider,
+bird), any shared database; it raises unless leakage = "warn".
 """
 
 from __future__ import annotations
@@ -224,7 +226,7 @@ class _SchemaCache:
     """One read per database; a database that fails keeps failing with the same message."""
 
     def __init__(self, cfg: DataConfig):
-        self.cfg, self.cache = cfg, {}
+        self.cfg, self.cache, self.texts = cfg, {}, {}
 
     def sqlite(self, db_path: Path, db_id: str) -> Schema:
         key = str(db_path)
@@ -239,8 +241,11 @@ class _SchemaCache:
         return hit
 
     def render(self, schema: Schema) -> str:
-        return render_schema(schema, style=self.cfg.schema_style, sample_rows=self.cfg.sample_rows,
-                             max_value_chars=self.cfg.max_value_chars)
+        key = id(schema)  # schemas are cached above, so one rendering per database
+        if key not in self.texts:
+            self.texts[key] = (schema, render_schema(schema, style=self.cfg.schema_style, sample_rows=self.cfg.sample_rows,
+                                                     max_value_chars=self.cfg.max_value_chars))
+        return self.texts[key][1]
 
 
 def _read_benchmark(path: Path, cfg: DataConfig, *, sql_key: str, tables_names: tuple[str, ...],
@@ -574,16 +579,17 @@ def _norm_sql(s: str) -> str:
 
 def check_leakage(train, evaluation, *, cross_database: bool, policy: str = "error") -> list[str]:
     """Overlaps between training and evaluation examples; raises DataError unless policy is "warn"."""
+    key = lambda ex: (ex.db_id, _norm_text(ex.question), _norm_sql(ex.sql))
     seen = {}
     for ex in evaluation:
-        seen.setdefault((_norm_text(ex.question), _norm_sql(ex.sql)), ex)
-    pairs = [(ex, seen[k]) for ex in train if (k := (_norm_text(ex.question), _norm_sql(ex.sql))) in seen]
+        seen.setdefault(key(ex), ex)
+    pairs = [(ex, seen[k]) for ex in train if (k := key(ex)) in seen]
     findings = []
     if pairs:
         a, b = pairs[0]
         findings.append(
-            f"{len(pairs)} training examples have the same question and SQL as an evaluation example "
-            f"(e.g. {a.source[0]} row {a.source[1]} and {b.source[0]} row {b.source[1]}: {a.question!r})")
+            f"{len(pairs)} training examples have the same question and SQL (and database) as an evaluation "
+            f"example (e.g. {a.source[0]} row {a.source[1]} and {b.source[0]} row {b.source[1]}: {a.question!r})")
     if cross_database:
         shared = sorted({ex.db_id for ex in train if ex.db_id} & {ex.db_id for ex in evaluation if ex.db_id})
         if shared:

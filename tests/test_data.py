@@ -310,13 +310,16 @@ def test_leakage_same_question_and_sql(spider):
     a = Example(question="How many  singers?", sql="SELECT count(*) FROM singer;", db_id=None, schema="", source=("t", 5))
     b = Example(question="how many singers", sql="select count( * ) from singer", db_id=None, schema="", source=("e", 9))
     c = Example(question="How many stadiums?", sql="SELECT count(*) FROM stadium", db_id=None, schema="")
-    with pytest.raises(DataError, match=r"1 training examples have the same question and SQL.*t row 5 and e row 9.*leakage = \"warn\""):
+    with pytest.raises(DataError, match=r"1 training examples have the same question and SQL .and database. as an evaluation example .e.g. t row 5 and e row 9.*leakage = \"warn\""):
         check_leakage([a, c], [b], cross_database=False)
     with pytest.warns(UserWarning, match="same question and SQL"):
         assert len(check_leakage([a], [b], cross_database=False, policy="warn")) == 1
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert check_leakage([c], [b], cross_database=False) == []
+        # the same text on another database is another example (Spider train/dev have two such pairs)
+        assert check_leakage([Example(**{**a.__dict__, "db_id": "x"})], [Example(**{**b.__dict__, "db_id": "y"})],
+                             cross_database=False) == []
 
 
 def test_leakage_same_database_for_cross_database_benchmarks(spider):
