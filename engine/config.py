@@ -1,0 +1,369 @@
+"""Run config: a TOML file -> a small tree of frozen, typed dataclasses.
+
+    [model]  ModelSection   which checkpoint, dtype, NF4 quantization
+    [lora]   LoraSection    rank, alpha, dropout, target modules
+    [data]   DataConfig     dataset, prompt format, lengths (defined in engine/data.py)
+    [train]  TrainSection   optimisation, schedule, checkpoints, logging
+    [eval]   EvalSection    decoding and SQL execution for generation-based evaluation
+
+Defaults live in one place: the dataclass field defaults below. A key the file leaves out takes
+its default; a key the dataclass doesn't have is an error naming the key, its section, the file
+and the valid keys (with a close match when there is one). Values are type-checked (an int is
+accepted where a float is expected; TOML arrays become tuples). Optional fields (`X | None`)
+default to None and are unset by leaving the key out.
+
+    cfg = load_config("configs/tiny.toml", overrides=["train.lr=1e-4", "lora.target_modules=['q_proj']"])
+    save_config(cfg, run_dir / "config.toml")   # the resolved config, loadable again
+
+Overrides (`--set section.key=value`) are parsed as TOML values, falling back to a plain string
+(`train.schedule=linear` works unquoted); `none` unsets an optional field (`model.quantize=none`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+import math
+import re
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from engine.data import DataConfig
+
+DTYPES = ("auto", "bf16", "fp16", "fp32")
+PRECISIONS = ("auto", "bf16", "fp16", "fp32")
+QUANT_MODES = ("nf4",)
+SCHEDULES = ("cosine", "linear", "constant")
+DEVICE_RE = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
+
+
+class ConfigError(ValueError):
+    """A run config we can't use; the message names the file, section and key, and what is valid."""
+
+
+def _choice(section: str, key: str, value, allowed) -> None:
+    if value not in allowed:
+        raise ConfigError(f"[{section}] {key} = {value!r} is not one of {list(allowed)}")
+
+
+def _at_least(section: str, key: str, value, low, *, strict: bool = False) -> None:
+    if value < low or (strict and value == low):
+        raise ConfigError(f"[{section}] {key} = {value!r} must be {'>' if strict else '>='} {low}")
+
+
+@dataclass(frozen=True)
+class ModelSection:
+    source: str = ""  # checkpoint directory (config.json + *.safetensors) or hub id; required
+    dtype: str = "auto"  # compute dtype of unquantized weights: auto (bf16 if the GPU has it, fp16 on older GPUs, fp32 on CPU) | bf16 | fp16 | fp32
+    quantize: str | None = None  # "nf4": decoder linears stored as NF4 (QLoRA); leave out for dense weights
+    double_quant: bool = True  # NF4 only: quantize the per-block absmax scales too (QLoRA's double quantization)
+    blocksize: int = 64  # NF4 only: weights per absmax block
+    skip_modules: tuple[str, ...] = ()  # NF4 only: linears kept dense, by name or suffix (e.g. ["down_proj"])
+    device: str = "auto"  # auto (cuda if available, else cpu) | cpu | cuda | cuda:N | mps
+
+    def __post_init__(self):
+        _choice("model", "dtype", self.dtype, DTYPES)
+        if self.quantize is not None:
+            _choice("model", "quantize", self.quantize, QUANT_MODES)
+        _at_least("model", "blocksize", self.blocksize, 1)
+        if not DEVICE_RE.fullmatch(self.device):
+            raise ConfigError(f"[model] device = {self.device!r} is not one of auto, cpu, cuda, cuda:N, mps")
+
+
+@dataclass(frozen=True)
+class LoraSection:
+    r: int = 16  # rank of the update B @ A
+    alpha: float = 32.0  # scaling numerator: the update is scaled by alpha / r (alpha / sqrt(r) with use_rslora)
+    dropout: float = 0.05  # dropout on the adapter's input
+    target_modules: str | tuple[str, ...] = "all-linear"  # "all-linear" (every linear but lm_head) or names, e.g. ["q_proj", "v_proj"]
+    use_rslora: bool = False  # rank-stabilised scaling alpha / sqrt(r) (https://arxiv.org/abs/2312.03732)
+
+    def __post_init__(self):
+        _at_least("lora", "r", self.r, 1)
+        if not 0.0 <= self.dropout < 1.0:
+            raise ConfigError(f"[lora] dropout = {self.dropout!r} must be in [0, 1)")
+        if isinstance(self.target_modules, tuple) and not self.target_modules:
+            raise ConfigError('[lora] target_modules = [] names no module; use "all-linear" or names like ["q_proj"]')
+
+
+@dataclass(frozen=True)
+class TrainSection:
+    run_dir: str = ""  # where checkpoints, metrics.jsonl and the adapter go ("" = runs/<config file name>)
+    epochs: int = 1  # passes over the training set
+    max_steps: int = 0  # stop after this many optimizer steps (0 = no limit: epochs decide)
+    micro_batch_size: int = 4  # sequences per forward/backward
+    grad_accum: int = 4  # micro-batches per optimizer step (effective batch = micro_batch_size * grad_accum)
+    lr: float = 2e-4  # peak learning rate of AdamW
+    schedule: str = "cosine"  # learning-rate decay after warmup: cosine | linear | constant
+    warmup_ratio: float = 0.03  # fraction of all optimizer steps spent warming up linearly from 0
+    weight_decay: float = 0.0  # AdamW decoupled weight decay on the LoRA weights
+    max_grad_norm: float = 1.0  # clip the global gradient norm to this (0 = no clipping)
+    seed: int = 0  # seeds LoRA init, dropout and data order
+    grad_checkpointing: bool = True  # recompute each decoder layer in backward instead of storing activations
+    save_every: int = 0  # also checkpoint every N optimizer steps (0 = only at the end of each epoch)
+    keep_last: int = 2  # checkpoints kept (older ones are deleted)
+    log_every: int = 10  # optimizer steps between log lines / metrics.jsonl rows
+    precision: str = "auto"  # autocast: auto (bf16 if supported, fp16 with loss scaling on older GPUs, fp32 on CPU) | bf16 | fp16 | fp32
+    wandb: bool = False  # also log to Weights & Biases (needs the wandb package)
+    wandb_project: str = "sqlora"  # W&B project name
+    wandb_run_name: str = ""  # W&B run name ("" = the run directory's name)
+
+    def __post_init__(self):
+        for key in ("epochs", "micro_batch_size", "grad_accum", "keep_last", "log_every"):
+            _at_least("train", key, getattr(self, key), 1)
+        for key in ("max_steps", "save_every", "weight_decay", "max_grad_norm"):
+            _at_least("train", key, getattr(self, key), 0)
+        _at_least("train", "lr", self.lr, 0, strict=True)
+        _choice("train", "schedule", self.schedule, SCHEDULES)
+        _choice("train", "precision", self.precision, PRECISIONS)
+        if not 0.0 <= self.warmup_ratio < 1.0:
+            raise ConfigError(f"[train] warmup_ratio = {self.warmup_ratio!r} must be in [0, 1)")
+
+
+@dataclass(frozen=True)
+class EvalSection:
+    max_new_tokens: int = 256  # generation budget per answer
+    temperature: float = 0.0  # sampling temperature (0 = greedy decoding)
+    top_p: float = 1.0  # nucleus sampling: keep the smallest token set with this much probability (1 = off)
+    top_k: int = 0  # keep only the k most likely tokens (0 = off)
+    num_samples: int = 1  # answers per question (> 1: vote over their execution results)
+    batch_size: int = 8  # prompts decoded together
+    timeout: float = 10.0  # seconds allowed per SQL execution
+    max_examples: int = 0  # evaluate the first N examples only (0 = all)
+
+    def __post_init__(self):
+        for key in ("max_new_tokens", "num_samples", "batch_size"):
+            _at_least("eval", key, getattr(self, key), 1)
+        for key in ("temperature", "top_k", "max_examples"):
+            _at_least("eval", key, getattr(self, key), 0)
+        _at_least("eval", "timeout", self.timeout, 0, strict=True)
+        if not 0.0 < self.top_p <= 1.0:
+            raise ConfigError(f"[eval] top_p = {self.top_p!r} must be in (0, 1]")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    model: ModelSection = dataclasses.field(default_factory=ModelSection)
+    lora: LoraSection = dataclasses.field(default_factory=LoraSection)
+    data: DataConfig = dataclasses.field(default_factory=DataConfig)
+    train: TrainSection = dataclasses.field(default_factory=TrainSection)
+    eval: EvalSection = dataclasses.field(default_factory=EvalSection)
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        """{section: {key: value}} (tuples stay tuples), e.g. for logging the run's settings."""
+        return {f.name: {k.name: getattr(getattr(self, f.name), k.name) for k in fields(getattr(self, f.name))}
+                for f in fields(self)}
+
+
+SECTIONS: dict[str, type] = {f.name: f.default_factory for f in fields(RunConfig)}
+
+
+# ----------------------------------------------------------------------------------------------
+# Type checking of TOML values against the dataclass annotations.
+
+def _describe(tp) -> str:
+    if tp is bool:
+        return "a boolean (true or false)"
+    if tp is int:
+        return "an integer"
+    if tp is float:
+        return "a number"
+    if tp is str:
+        return "a string"
+    if typing.get_origin(tp) is tuple:
+        return f"a list of {_describe(typing.get_args(tp)[0]).removeprefix('a ').removeprefix('an ')}s"
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        return " or ".join(_describe(a) for a in typing.get_args(tp) if a is not type(None))
+    return str(tp)
+
+
+def _toml_type(value) -> str:
+    return {bool: "a boolean", int: "an integer", float: "a float", str: "a string", list: "a list",
+            dict: "a table"}.get(type(value), type(value).__name__)
+
+
+_NO = object()
+
+
+def _coerce(value, tp):
+    """value converted to annotation tp, or _NO when it doesn't fit."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        for arg in typing.get_args(tp):
+            if arg is not type(None):
+                out = _coerce(value, arg)
+                if out is not _NO:
+                    return out
+        return _NO
+    if tp is bool:
+        return value if isinstance(value, bool) else _NO
+    if tp is int:
+        return value if isinstance(value, int) and not isinstance(value, bool) else _NO
+    if tp is float:
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else _NO
+    if tp is str:
+        return value if isinstance(value, str) else _NO
+    if typing.get_origin(tp) is tuple:
+        if not isinstance(value, (list, tuple)):
+            return _NO
+        item = typing.get_args(tp)[0]
+        out = [_coerce(v, item) for v in value]
+        return _NO if any(v is _NO for v in out) else tuple(out)
+    raise TypeError(f"config field type {tp} is not supported by engine/config.py")
+
+
+# Names people bring from peft / transformers' TrainingArguments, and ours.
+ALIASES = {"rank": "r", "lora_r": "r", "lora_alpha": "alpha", "lora_dropout": "dropout", "learning_rate": "lr",
+           "num_epochs": "epochs", "num_train_epochs": "epochs", "per_device_train_batch_size": "micro_batch_size",
+           "batch_size": "micro_batch_size", "gradient_accumulation_steps": "grad_accum",
+           "lr_scheduler_type": "schedule", "gradient_checkpointing": "grad_checkpointing",
+           "output_dir": "run_dir", "save_steps": "save_every", "save_total_limit": "keep_last",
+           "logging_steps": "log_every", "model_name_or_path": "source",
+           "torch_dtype": "dtype", "bnb_4bit_use_double_quant": "double_quant"}
+
+
+def _suggest(key: str, valid) -> str:
+    valid = list(valid)
+    close = [ALIASES[key]] if ALIASES.get(key) in valid else difflib.get_close_matches(key, valid, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _build_section(name: str, cls: type, raw: dict, origin: dict[str, str]) -> Any:
+    """cls(**raw) with every key known and every value type-checked; origin[key] says where it came from."""
+    hints = typing.get_type_hints(cls)
+    valid = [f.name for f in fields(cls)]
+    kwargs = {}
+    for key, value in raw.items():
+        where = origin.get(key, "")
+        if value == "none" and where.startswith("override") and key in hints and _optional(hints[key]):
+            kwargs[key] = None  # --set model.quantize=none unsets an optional field
+            continue
+        if key not in hints:
+            raise ConfigError(f"{where}unknown key {key!r} in [{name}]{_suggest(key, valid)}; "
+                              f"valid keys: {', '.join(valid)}")
+        out = _coerce(value, hints[key])
+        if out is _NO:
+            raise ConfigError(f"{where}[{name}] {key} = {_show(value)}: expected {_describe(hints[key])}, "
+                              f"got {_toml_type(value)}")
+        kwargs[key] = out
+    try:
+        return cls(**kwargs)
+    except (ValueError, TypeError) as e:  # a section's own checks (ranges, choices), e.g. DataConfig's
+        msg = str(e)
+        # Say where the offending value came from when an override set it.
+        named = [k for k in kwargs if re.search(rf"\b{re.escape(k)}\b", msg) and origin.get(k, "").startswith("override")]
+        raise ConfigError(origin[named[0]] + msg if named else msg) from None
+
+
+def _optional(tp) -> bool:
+    return typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in typing.get_args(tp)
+
+
+def _show(value) -> str:
+    return _toml_value(value) if isinstance(value, (bool, int, float, str, list, tuple)) else repr(value)
+
+
+# ----------------------------------------------------------------------------------------------
+# Loading, overrides, saving.
+
+def parse_override(text: str) -> tuple[str, str, Any]:
+    """'section.key=value' -> (section, key, value); value parsed as TOML, else kept as a string."""
+    lhs, eq, rhs = text.partition("=")
+    section, dot, key = lhs.strip().partition(".")
+    if not eq or not dot or not section or not key:
+        raise ConfigError(f"override {text!r}: expected section.key=value, e.g. train.lr=1e-4")
+    rhs = rhs.strip()
+    try:
+        value = tomllib.loads(f"v = {rhs}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = rhs
+    return section, key.strip(), value
+
+
+def load_config(path, overrides=()) -> RunConfig:
+    """Read a TOML run config, apply `section.key=value` overrides, check it, and build the RunConfig.
+
+    train.run_dir left empty resolves to runs/<config file name without .toml>.
+    """
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from None
+
+    origin: dict[str, dict[str, str]] = {}
+    for section, table in raw.items():
+        if section not in SECTIONS:
+            raise ConfigError(f"{path}: unknown section [{section}]{_suggest(section, SECTIONS)}; "
+                              f"valid sections: {', '.join(f'[{s}]' for s in SECTIONS)}")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: {section} must be a table ([{section}] followed by key = value lines), "
+                              f"got {_toml_type(table)}")
+        origin[section] = {k: f"{path}: " for k in table}
+    for text in overrides:
+        section, key, value = parse_override(text)
+        if section not in SECTIONS:
+            raise ConfigError(f"override {text!r}: unknown section {section!r}{_suggest(section, SECTIONS)}; "
+                              f"valid sections: {', '.join(SECTIONS)}")
+        raw.setdefault(section, {})[key] = value
+        origin.setdefault(section, {})[key] = f"override {text!r}: "
+
+    built = {}
+    for name, cls in SECTIONS.items():
+        try:
+            built[name] = _build_section(name, cls, raw.get(name, {}), origin.get(name, {}))
+        except ConfigError as e:
+            msg = str(e)
+            raise ConfigError(msg if msg.startswith((f"{path}: ", "override ")) else f"{path}: {msg}") from None
+    if not built["model"].source:
+        raise ConfigError(f"{path}: [model] source is required: a checkpoint directory or a hub id such as "
+                          f"'Qwen/Qwen2.5-Coder-1.5B-Instruct'")
+    if not built["train"].run_dir:
+        built["train"] = dataclasses.replace(built["train"], run_dir=str(Path("runs") / path.stem))
+    return RunConfig(**built)
+
+
+def _toml_string(s: str) -> str:
+    # JSON string escapes are valid TOML basic-string escapes; DEL is the one control char JSON leaves raw.
+    return json.dumps(s).replace("\x7f", "\\u007f")
+
+
+def _toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "nan"
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        return repr(v)
+    if isinstance(v, str):
+        return _toml_string(v)
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    raise TypeError(f"can't write {type(v).__name__} {v!r} as TOML")
+
+
+def dumps_config(cfg: RunConfig) -> str:
+    """The config as TOML text: one table per section, every key written (None: left out, the default)."""
+    lines = ["# Resolved run config (engine/config.py); load with engine.config.load_config."]
+    for section, values in cfg.to_dict().items():
+        lines += ["", f"[{section}]"]
+        lines += [f"{k} = {_toml_value(v)}" if v is not None else f"# {k}: unset" for k, v in values.items()]
+    return "\n".join(lines) + "\n"
+
+
+def save_config(cfg: RunConfig, path) -> Path:
+    """Write the resolved config as TOML (load_config reads it back to an equal RunConfig)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dumps_config(cfg))
+    return path
