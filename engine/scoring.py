@@ -32,6 +32,7 @@ import json
 import math
 import re
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -216,13 +217,18 @@ def bird_result_eq(gold: Sequence[tuple], pred: Sequence[tuple]) -> bool:
 # ----------------------------------------------------------------------------- validity, schema
 
 
-def sqlglot_parses(sql: str) -> bool:
-    """True if sqlglot parses ``sql`` as exactly one SQLite statement."""
+def parse_sqlite(sql: str) -> exp.Expression | None:
+    """sqlglot tree of ``sql`` (SQLite dialect) if it is exactly one statement, else None."""
     try:
         trees = [t for t in sqlglot.parse(sql, read="sqlite") if t is not None]
     except (sqlglot.errors.SqlglotError, RecursionError, ValueError):
-        return False
-    return len(trees) == 1
+        return None
+    return trees[0] if len(trees) == 1 else None
+
+
+def sqlglot_parses(sql: str) -> bool:
+    """True if sqlglot parses ``sql`` as exactly one SQLite statement."""
+    return parse_sqlite(sql) is not None
 
 
 def is_valid_sql(sql: str | None, db_path: str | Path) -> bool:
@@ -252,18 +258,15 @@ def read_schema(db_path: str | Path) -> dict[str, list[str]]:
         conn.close()
 
 
-def schema_hallucinations(sql: str, schema: dict[str, Sequence[str]]) -> list[str] | None:
+def schema_hallucinations(sql: str | exp.Expression, schema: dict[str, Sequence[str]]) -> list[str] | None:
     """Names the query references that the schema does not have: ``"table"`` for an unknown
     table, ``"table.column"`` / ``"column"`` for an unknown column. Case-insensitive; quoted
     names unquoted; CTE names, table aliases, subquery aliases and select-list aliases are
     not schema names. An unqualified double-quoted name that is not a column is a string
     literal to SQLite (Spider's ``name = "Bob"``), so it is not counted. None if sqlglot
-    cannot parse the query.
+    cannot parse the query. ``sql`` may be a tree from ``parse_sqlite``.
     """
-    try:
-        tree = sqlglot.parse_one(sql, read="sqlite")
-    except (sqlglot.errors.SqlglotError, RecursionError, ValueError):
-        return None
+    tree = parse_sqlite(sql) if isinstance(sql, str) else sql
     if tree is None:
         return None
     tables = {t.lower(): {c.lower() for c in cols} for t, cols in schema.items()}
@@ -552,10 +555,27 @@ def score_predictions(preds: Sequence, examples: Sequence, *, dialect: str = "sp
             it["explain_jobs"].append(len(jobs) if len(stmts) == 1 else None)
             if len(stmts) == 1:
                 jobs.append((str(it["db"]), "EXPLAIN " + stmts[0]))
-    with SQLRunner(workers=workers, timeout=timeout) as runner:
-        results = runner.run(jobs, progress=progress)
-
+    # Queries run in worker processes while this thread does the sqlglot work (parse once per
+    # distinct prediction: validity and hallucinations), so the two overlap.
     schemas: dict[Path, dict] = {}
+    analysis: dict[tuple, tuple] = {}  # (db, sql) -> (sqlglot parses, hallucinated names)
+    with SQLRunner(workers=workers, timeout=timeout) as runner, ThreadPoolExecutor(1) as pool:
+        running = pool.submit(runner.run, jobs, progress=progress)
+        for it in items:
+            if not it["has_db"]:
+                continue
+            schema = _field(it["ex"], "schema")
+            if not isinstance(schema, dict):
+                if it["db"] not in schemas:
+                    schemas[it["db"]] = read_schema(it["db"])
+                schema = schemas[it["db"]]
+            for c in it["cands"]:
+                if c is not None and (it["db"], c) not in analysis:
+                    tree = parse_sqlite(c)
+                    analysis[(it["db"], c)] = (tree is not None,
+                                               schema_hallucinations(tree, schema) if tree is not None else None)
+        results = running.result()
+
     records = []
     for it in items:
         ex = it["ex"]
@@ -599,16 +619,10 @@ def score_predictions(preds: Sequence, examples: Sequence, *, dialect: str = "sp
             rec["error"], rec["exec_match"] = "no_sql", False
         else:
             ej = it["explain_jobs"][pick]
-            compiled = ej is not None and results[ej].ok
-            rec["valid"] = bool(compiled and sqlglot_parses(pred))
+            parses, rec["hallucinated"] = analysis[(it["db"], pred)]
+            rec["valid"] = bool(ej is not None and results[ej].ok and parses)
             rec["exact_match"] = exact_match(pred, it["gold"])
             rec["token_f1"] = token_f1(pred, it["gold"])
-            schema = _field(ex, "schema")
-            if not isinstance(schema, dict):
-                if it["db"] not in schemas:
-                    schemas[it["db"]] = read_schema(it["db"])
-                schema = schemas[it["db"]]
-            rec["hallucinated"] = schema_hallucinations(pred, schema)
             if not gold_res.ok:
                 rec["error"], rec["exec_match"] = "gold_error", False
                 rec["gold_message"] = gold_res.message
@@ -762,7 +776,7 @@ def write_predictions_jsonl(path: str | Path, records: Iterable[dict]) -> None:
 
 __all__ = [
     "extract_sql", "remove_distinct", "spider_exec_sql", "spider_order_matters", "spider_result_eq",
-    "bird_result_eq", "sqlglot_parses", "is_valid_sql", "read_schema", "schema_hallucinations",
+    "bird_result_eq", "parse_sqlite", "sqlglot_parses", "is_valid_sql", "read_schema", "schema_hallucinations",
     "sql_tokens", "normalize_sql", "exact_match", "token_f1", "result_key", "majority_vote",
     "pass_at_k", "example_gold_sql", "example_db_path", "example_bucket", "bucket_table",
     "format_bucket_table", "score_predictions", "summarize", "read_predictions", "read_spider_gold",
