@@ -8,7 +8,8 @@ LoRA (https://arxiv.org/abs/2106.09685) adds a trainable low-rank update to a fr
 
 `LoRALinear` wraps any base linear, dense `nn.Linear` or quantized `NF4Linear`, so QLoRA is just
 `LoRALinear(base=NF4Linear)`. The base stays frozen and untouched; A and B are always fp32 (the
-input is cast to fp32 for the adapter path and the update is cast back to the output dtype).
+input is cast to fp32 for the adapter path and the update is cast back to the output dtype; under
+autocast the adapter matmuls run in the autocast dtype, the weights and their gradients stay fp32).
 A is initialised as peft does (kaiming-uniform with a=sqrt(5), the default of `nn.Linear`), B
 with zeros, so at initialisation the output equals the base output exactly.
 
@@ -186,7 +187,9 @@ class LoRALinear(nn.Module):
         out = self.base_layer(x)  # (..., out)
         if self.merged:
             return out
-        h = self.lora_A(self.lora_dropout(x.to(self.lora_A.weight.dtype)))  # (..., r)
+        if not torch.is_autocast_enabled(x.device.type):  # under autocast the matmuls pick their own dtype
+            x = x.to(self.lora_A.weight.dtype)
+        h = self.lora_A(self.lora_dropout(x))  # (..., r)
         delta = self.lora_B(h * self.scaling)  # (..., out); scaled at rank r, where it is cheapest
         return out + delta.to(out.dtype)
 

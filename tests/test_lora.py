@@ -115,6 +115,29 @@ def test_output_equals_base_exactly_at_init(dtype):
     assert lora.lora_A.weight.dtype == torch.float32 and lora.lora_B.weight.dtype == torch.float32
 
 
+def test_bf16_base_and_autocast_keep_lora_weights_and_grads_fp32():
+    torch.manual_seed(11)
+    dense = nn.Linear(IN, OUT)
+    ref = LoRALinear.from_linear(copy.deepcopy(dense), r=R, alpha=8)
+    with torch.no_grad():
+        ref.lora_B.weight.normal_()
+    x = torch.randn(5, IN)
+    exact = ref(x)
+    for mode in ("bf16 base", "autocast"):
+        lora = copy.deepcopy(ref)
+        if mode == "bf16 base":
+            lora.base_layer.to(torch.bfloat16)
+            y = lora(x.to(torch.bfloat16))
+        else:
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                y = lora(x)
+        assert y.dtype == torch.bfloat16, mode
+        torch.testing.assert_close(y.float(), exact, atol=0.05, rtol=0.02)  # bf16 rounding only
+        y.float().sum().backward()
+        assert lora.lora_A.weight.dtype == lora.lora_A.weight.grad.dtype == torch.float32, mode
+        assert lora.lora_B.weight.grad.dtype == torch.float32, mode
+
+
 def test_rslora_scaling():
     base = nn.Linear(IN, OUT)
     assert LoRALinear.from_linear(base, r=16, alpha=32).scaling == 2.0
