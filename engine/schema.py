@@ -20,7 +20,7 @@ rows */", also used by Qwen's text-to-SQL evaluations) except that values are se
 instead of right-justified with spaces (fewer tokens, unambiguous when values hold spaces). Long
 values are cut to `max_value_chars` with "..." and blobs shown as <blob N bytes>.
 
-Compact style, one line per table plus the same row block:
+Compact style, one line per table (blocks separated by a blank line only when they carry rows):
 
     singer(Singer_ID int PK, Name text, Country_ID int FK->country.Country_ID)
 
@@ -201,7 +201,8 @@ def render_schema(schema: Schema, *, style: str = "create", sample_rows: int = 3
         head = table.create_sql if style == "create" else _compact_line(table)
         n = min(sample_rows, len(table.rows))
         blocks.append(head + ("\n" + _rows_block(table, n, max_value_chars) if n > 0 else ""))
-    return "\n\n".join(blocks)
+    one_line_each = style == "compact" and all("\n" not in b for b in blocks)
+    return ("\n" if one_line_each else "\n\n").join(blocks)
 
 
 def tables_in_sql(sql: str, table_names) -> set[str]:

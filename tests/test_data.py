@@ -121,10 +121,12 @@ def test_create_schema_is_sqlite_master_plus_rows(spider):
 
 def test_compact_schema_and_value_cleanup(spider):
     schema = read_sqlite_schema(spider / "database" / "concert_singer" / "concert_singer.sqlite")
-    lines = render_schema(schema, style="compact", sample_rows=0).split("\n\n")
+    lines = render_schema(schema, style="compact", sample_rows=0).split("\n")
     assert lines == ["singer(singer_id INTEGER PK, name TEXT, country TEXT, age INTEGER)",
                      "stadium(stadium_id INTEGER PK, location TEXT, capacity INTEGER)",
                      "concert(concert_id INTEGER PK, concert_name TEXT, stadium_id INTEGER FK->stadium.stadium_id)"]
+    assert render_schema(schema, style="compact", sample_rows=1).split("\n\n")[0].split("\n")[:4] == [
+        lines[0], "/*", "1 example rows:", "SELECT * FROM singer LIMIT 1;"]
     shop = render_schema(read_sqlite_schema(spider / "database" / "shop_1" / "shop_1.sqlite"), max_value_chars=6)
     assert "SELECT * FROM shop LIMIT 1;" in shop and "1 | Corner... | 2001" in shop  # newline flattened, cut
 
