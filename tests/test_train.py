@@ -1,0 +1,339 @@
+"""The training loop: schedules vs transformers', batching, accumulation, checkpointing, precision,
+exact resume, NaN handling, checkpoint files, logs, full-parameter mode. Tiny models, CPU, fp32."""
+
+import json
+import math
+import random
+
+import pytest
+import torch
+from torch import nn
+
+from engine.loss import IGNORE_INDEX
+from engine.lora import apply_lora, load_adapter, lora_modules
+from engine.schedule import lr_at, warmup_steps_for
+from engine.train import (NonFiniteLossError, TrainOptions, accumulate_gradients, checkpoint_dirs, collate,
+                          epoch_batches, load_checkpoint, build_optimizer, padding_waste, plan, prepare_model,
+                          train)
+from models import load_model
+from tests.tiny_models import VOCAB, save_tiny
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    """Tiny shapes gain nothing from threads, and on a shared CI core several threads thrash."""
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    path, _ = save_tiny("qwen2", tmp_path_factory.mktemp("tiny"))
+    return path
+
+
+def make_items(n: int, seed: int = 0, answer: list[int] | None = None) -> list[dict]:
+    """Prompt + answer token lists of unequal lengths; the loss covers the answer only.
+
+    answer: one answer for every item (a task the model can learn in a few steps); default random.
+    """
+    rng = random.Random(seed)
+    items = []
+    for _ in range(n):
+        p, a = rng.randint(3, 20), rng.randint(2, 12)
+        ids = [rng.randrange(3, VOCAB) for _ in range(p)] + (answer or [rng.randrange(3, VOCAB) for _ in range(a)])
+        items.append({"input_ids": ids, "labels": [IGNORE_INDEX] * p + ids[p:]})
+    return items
+
+
+def lora_model(path, *, seed=0, dropout=0.0, random_b=False, quantize=None):
+    torch.manual_seed(seed)
+    model = load_model(path, dtype=torch.float32, quantize=quantize)
+    apply_lora(model, r=4, alpha=8, dropout=dropout, target_modules="all-linear")
+    if random_b:  # B starts at zero, which would make every gradient of A zero
+        with torch.no_grad():
+            for m in lora_modules(model).values():
+                m.lora_B.weight.normal_(0.0, 0.05)
+    return model
+
+
+def opts(**kw) -> TrainOptions:
+    base = dict(micro_batch_size=2, grad_accum=2, lr=1e-2, warmup_ratio=0.0, lr_schedule="constant",
+                max_grad_norm=1.0, seed=0, length_group_window=4, keep_last=3)
+    return TrainOptions(**{**base, **kw})
+
+
+def grads(model) -> dict[str, torch.Tensor]:
+    return {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}
+
+
+def metrics(run_dir) -> list[dict]:
+    return [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
+
+
+# ----------------------------------------------------------------------------------------------
+# Schedule and batches.
+
+@pytest.mark.parametrize("kind,min_ratio", [("cosine", 0.0), ("linear", 0.0), ("constant", 0.0), ("cosine", 0.1)])
+def test_lr_at_matches_transformers_schedules(kind, min_ratio):
+    import transformers
+
+    total, base = 37, 3e-4
+    warmup = warmup_steps_for(total, 0.1)
+    opt = torch.optim.AdamW([nn.Parameter(torch.zeros(1))], lr=base)
+    if kind == "cosine" and min_ratio:
+        sched = transformers.get_cosine_with_min_lr_schedule_with_warmup(opt, warmup, total, min_lr_rate=min_ratio)
+    else:
+        make = {"cosine": transformers.get_cosine_schedule_with_warmup,
+                "linear": transformers.get_linear_schedule_with_warmup}.get(kind)
+        sched = make(opt, warmup, total) if make else transformers.get_constant_schedule_with_warmup(opt, warmup)
+    for step in range(total):
+        assert lr_at(step, lr=base, total_steps=total, warmup_steps=warmup, schedule=kind,
+                     min_lr_ratio=min_ratio) == pytest.approx(sched.get_last_lr()[0], rel=1e-12, abs=1e-15)
+        opt.step()
+        sched.step()
+    with pytest.raises(ValueError, match="valid: cosine, linear, constant"):
+        lr_at(0, lr=1.0, total_steps=10, schedule="exp")
+
+
+def test_epoch_batches_deterministic_complete_and_length_grouped():
+    lengths = [random.Random(i).randint(5, 200) for i in range(203)]
+    a = epoch_batches(lengths, 4, seed=1, epoch=0, group_window=8)
+    assert a == epoch_batches(lengths, 4, seed=1, epoch=0, group_window=8)  # deterministic
+    assert a != epoch_batches(lengths, 4, seed=1, epoch=1, group_window=8)  # a new order each epoch
+    assert a != epoch_batches(lengths, 4, seed=2, epoch=0, group_window=8)
+    assert sorted(i for b in a for i in b) == list(range(203))  # every item once
+    assert len(a) == math.ceil(203 / 4)
+    assert max(lengths[i] for i in a[0]) == max(lengths)  # the longest batch first
+    ungrouped = epoch_batches(lengths, 4, seed=1, epoch=0, group_window=1)
+    assert padding_waste(lengths, a) < padding_waste(lengths, ungrouped) / 2
+
+
+def test_collate_right_pads():
+    items = make_items(3, seed=5)
+    mb = collate(items, pad_id=0)
+    T = max(len(it["input_ids"]) for it in items)
+    assert mb["input_ids"].shape == mb["labels"].shape == (3, T)
+    for b, it in enumerate(items):
+        n = len(it["input_ids"])
+        assert mb["input_ids"][b, :n].tolist() == it["input_ids"]
+        assert (mb["labels"][b, n:] == IGNORE_INDEX).all() and (mb["input_ids"][b, n:] == 0).all()
+    assert mb["tokens"] + mb["padded"] == 3 * T
+    with pytest.raises(ValueError, match="parallel"):
+        collate([{"input_ids": [1, 2, 3], "labels": [1, 2]}])
+
+
+# ----------------------------------------------------------------------------------------------
+# One step.
+
+def test_four_micro_batches_of_one_equal_one_batch_of_four(tiny):
+    items = make_items(4, seed=2)  # unequal lengths and unequal supervised counts
+    model = lora_model(tiny, random_b=True)
+    prepare_model(model, opts(gradient_checkpointing=False))
+    loss4, n4 = accumulate_gradients(model, [collate([it]) for it in items])
+    g4 = grads(model)
+    model.zero_grad(set_to_none=True)
+    loss1, n1 = accumulate_gradients(model, [collate(items)])
+    g1 = grads(model)
+    assert n4 == n1 and loss4 == pytest.approx(loss1, rel=1e-5)
+    assert g1.keys() == g4.keys() and len(g1) == 2 * len(lora_modules(model))
+    for name in g1:
+        torch.testing.assert_close(g4[name], g1[name], rtol=1e-4, atol=1e-7, msg=lambda m: f"{name}: {m}")
+    # The test can tell: a mean of per-micro-batch means gives other gradients.
+    model.zero_grad(set_to_none=True)
+    for it in items:
+        accumulate_gradients(model, [collate([it])])  # each normalised by its own tokens
+    means = grads(model)
+    assert not torch.allclose(means[name] / 4, g1[name], rtol=1e-3)
+
+
+def test_gradient_checkpointing_gives_the_same_gradients(tiny):
+    items = make_items(4, seed=3)
+    out = {}
+    for ckpt in (False, True):
+        model = lora_model(tiny, dropout=0.1, random_b=True)
+        prepare_model(model, opts(gradient_checkpointing=ckpt))
+        torch.manual_seed(7)  # the same dropout masks
+        saved = []
+        with torch.autograd.graph.saved_tensors_hooks(lambda t: saved.append(t.numel()) or t, lambda t: t):
+            accumulate_gradients(model, [collate(items[:2]), collate(items[2:])])
+        out[ckpt] = grads(model), sum(saved)
+    for name, g in out[False][0].items():
+        torch.testing.assert_close(out[True][0][name], g, rtol=1e-5, atol=1e-7, msg=lambda m: f"{name}: {m}")
+    assert out[True][1] < out[False][1] / 2  # checkpointing keeps far fewer activations
+
+
+@pytest.mark.parametrize("precision", ["bf16", "fp16"])
+def test_mixed_precision_step_on_cpu(tiny, precision):
+    model = lora_model(tiny, random_b=True)
+    params = prepare_model(model, opts())
+    optimizer = build_optimizer(model, opts())
+    scaler = torch.amp.GradScaler("cpu") if precision == "fp16" else None
+    loss32, _ = accumulate_gradients(model, [collate(make_items(2))])
+    model.zero_grad(set_to_none=True)
+    loss, _ = accumulate_gradients(model, [collate(make_items(2))], precision=precision, scaler=scaler)
+    assert loss == pytest.approx(loss32, rel=3e-2)
+    assert all(p.dtype == torch.float32 and torch.isfinite(p.grad).all() for p in params)
+    if scaler is not None:
+        scaler.unscale_(optimizer)
+        assert scaler.get_scale() > 1  # the loss was scaled up for fp16
+    optimizer.step()
+
+
+# ----------------------------------------------------------------------------------------------
+# Whole runs.
+
+def test_run_logs_validates_saves_and_learns(tiny, tmp_path):
+    sql = [17, 42, 99, 7, 3, 250]
+    items, val = make_items(16, seed=1, answer=sql), make_items(4, seed=9, answer=sql)
+    model = lora_model(tiny)
+    calls = []
+    hook = lambda model, epoch, step: calls.append((epoch, step)) or {"exec_acc": 0.5}
+    o = opts(epochs=3, lr=2e-2, lr_schedule="cosine", warmup_ratio=0.1)
+    summary = train(model, items, opts=o, run_dir=tmp_path, val_items=val, eval_hook=hook, progress=False)
+    p = plan(len(items), o)
+    assert summary["steps"] == p["total_steps"] == 3 * 4
+    rows = metrics(tmp_path)
+    steps = [r for r in rows if "loss" in r]
+    assert [r["step"] for r in steps] == list(range(1, 13))
+    for r in steps:
+        assert {"epoch", "loss", "lr", "grad_norm", "tokens_per_s", "peak_rss_mb", "memory_kind"} <= r.keys()
+    assert steps[0]["lr"] == 0.0 and steps[1]["lr"] > 0  # warmup starts at 0, as in transformers
+    # It learns: the answer is the same for every item. (A random tiny model's logits are small,
+    # |lm_head row| * |normed h| ~ 1.3, and the frozen lm_head bounds how far LoRA alone can go.)
+    assert steps[-1]["loss"] < steps[0]["loss"] - 0.5
+    evals = [r for r in rows if "val_loss" in r]
+    assert [r["epoch"] for r in evals] == [1, 2, 3] and all(r["exec_acc"] == 0.5 for r in evals)
+    assert calls == [(1, 4), (2, 8), (3, 12)]
+    assert evals[-1]["val_loss"] == summary["val_loss"]
+    assert {"time_s", "tokens", "tokens_per_s", "padding_fraction", "peak_rss_mb"} <= summary.keys()
+    assert summary["tokens"] == 3 * sum(len(it["input_ids"]) for it in items)
+    # The adapter at <run>/adapter loads into a fresh model and reproduces the trained one.
+    fresh = load_model(tiny, dtype=torch.float32)
+    load_adapter(fresh, tmp_path / "adapter")
+    ids = collate(val)["input_ids"]
+    model.eval()
+    with torch.no_grad():
+        torch.testing.assert_close(fresh(ids), model(ids))
+    assert [d.name for d in checkpoint_dirs(tmp_path)] == ["step_0000004", "step_0000008", "step_0000012"]
+    with pytest.raises(FileExistsError, match="--resume"):
+        train(lora_model(tiny), items, opts=o, run_dir=tmp_path, progress=False)
+
+
+def test_resume_after_a_kill_is_exact(tiny, tmp_path):
+    """6 steps straight == 5 steps, a crash (the step-5 state is lost), and a resume from step 4."""
+    items = make_items(12, seed=4)  # 3 steps per epoch at 2 x 2
+    o = opts(epochs=2, save_every=2, lr_schedule="cosine", warmup_ratio=0.2)
+    straight = tmp_path / "straight"
+    train(lora_model(tiny, dropout=0.1), items, opts=o, run_dir=straight, progress=False)
+
+    class Killed(Exception):
+        pass
+
+    def kill(step, record):
+        if step == 5:
+            raise Killed
+
+    crashed = tmp_path / "crashed"
+    with pytest.raises(Killed):
+        train(lora_model(tiny, dropout=0.1), items, opts=o, run_dir=crashed, on_step=kill, progress=False)
+    assert checkpoint_dirs(crashed)[-1].name == "step_0000004"  # mid-epoch 2: step 1 of 3
+    # Resume into a model whose LoRA init differs: everything must come from the checkpoint.
+    train(lora_model(tiny, seed=123, dropout=0.1), items, opts=o, run_dir=crashed, resume=True, progress=False)
+
+    a, b = metrics(straight), metrics(crashed)
+    assert [r["step"] for r in a] == [r["step"] for r in b]  # lines after step 4 were replaced, not duplicated
+    for ra, rb in zip(a, b):
+        assert ra.get("loss") == rb.get("loss") and ra.get("val_loss") == rb.get("val_loss")  # exactly
+        assert ra.get("grad_norm") == rb.get("grad_norm") and ra.get("lr") == rb.get("lr")
+    from safetensors.torch import load_file
+    wa = load_file(str(straight / "adapter" / "adapter_model.safetensors"))
+    wb = load_file(str(crashed / "adapter" / "adapter_model.safetensors"))
+    assert wa.keys() == wb.keys() and all(torch.equal(wa[k], wb[k]) for k in wa)
+
+
+def test_nan_loss_stops_with_a_clear_message_and_keeps_the_last_checkpoint(tiny, tmp_path):
+    items = make_items(16, seed=6)
+    model = lora_model(tiny)
+    kept = {}
+
+    def poison(step, record):
+        if step == 2:
+            kept.update({n: p.detach().clone() for n, p in model.named_parameters() if p.requires_grad})
+            with torch.no_grad():
+                model.model.norm.weight.fill_(float("nan"))
+
+    with pytest.raises(NonFiniteLossError, match=r"step 3 \(epoch 1, step 3 of 4.*micro-batch 1 of 2 has loss nan"
+                                                 r".*last good checkpoint is .*step_0000002"):
+        train(model, items, opts=opts(save_every=1), run_dir=tmp_path, on_step=poison, progress=False)
+    assert [d.name for d in checkpoint_dirs(tmp_path)] == ["step_0000001", "step_0000002"]
+    fresh = lora_model(tiny, seed=5)
+    prepare_model(fresh, opts())
+    state = load_checkpoint(checkpoint_dirs(tmp_path)[-1], fresh, build_optimizer(fresh, opts()))
+    assert state["step"] == 2
+    for n, p in fresh.named_parameters():
+        if p.requires_grad:
+            assert torch.equal(p, kept[n]), n
+
+
+def test_checkpoints_are_atomic_and_only_the_last_k_are_kept(tiny, tmp_path, monkeypatch):
+    items = make_items(16, seed=7)
+    train(lora_model(tiny), items, opts=opts(save_every=1, keep_last=2), run_dir=tmp_path, progress=False)
+    names = sorted(p.name for p in (tmp_path / "checkpoints").iterdir())
+    assert names == ["step_0000003", "step_0000004"]  # no temp dirs left, the older ones pruned
+    files = {p.name for p in (tmp_path / "checkpoints" / "step_0000004").iterdir()}
+    assert {"trainable.safetensors", "adapter", "optimizer.pt", "rng.pt", "rng.json", "state.json"} <= files
+
+    # A crash while writing a checkpoint leaves no step directory behind.
+    import engine.train as T
+    real_save = torch.save
+
+    def failing_save(obj, f, *a, **k):
+        if str(f).endswith("optimizer.pt"):
+            raise OSError("disk full")
+        return real_save(obj, f, *a, **k)
+
+    monkeypatch.setattr(T.torch, "save", failing_save)
+    run = tmp_path / "second"
+    with pytest.raises(OSError, match="disk full"):
+        train(lora_model(tiny), items, opts=opts(save_every=1), run_dir=run, progress=False)
+    assert checkpoint_dirs(run) == []
+    assert not any(p.name.startswith("step_") for p in (run / "checkpoints").iterdir())
+
+
+def test_full_mode_trains_every_parameter_and_exports_a_checkpoint(tiny, tmp_path):
+    torch.manual_seed(0)
+    model = load_model(tiny, dtype=torch.float32)
+    before = {n: p.detach().clone() for n, p in model.named_parameters()}
+    items = make_items(16, seed=8, answer=[5, 6, 7, 8])
+    summary = train(model, items, opts=opts(mode="full", epochs=2, lr=3e-3), run_dir=tmp_path, progress=False)
+    losses = [r["loss"] for r in metrics(tmp_path) if "loss" in r]
+    assert losses[-1] < losses[0]
+    assert all(not torch.equal(p, before[n]) for n, p in model.named_parameters())
+    reloaded = load_model(tmp_path / "model", dtype=torch.float32)
+    ids = collate(items[:3])["input_ids"]
+    model.eval()
+    with torch.no_grad():
+        torch.testing.assert_close(reloaded(ids), model(ids))
+    assert summary["output"] == str(tmp_path / "model")
+
+
+def test_lora_mode_without_lora_is_an_actionable_error(tiny, tmp_path):
+    with pytest.raises(ValueError, match="apply_lora first, or set train.mode = 'full'"):
+        train(load_model(tiny, dtype=torch.float32), make_items(4), opts=opts(), run_dir=tmp_path, progress=False)
+    with pytest.raises(ValueError, match="mode = 'qlora'; valid: lora, full"):
+        TrainOptions(mode="qlora")
+
+
+def test_nf4_base_trains_and_stays_bit_identical(tiny, tmp_path):
+    pytest.importorskip("kernels.nf4_linear", reason="kernels/nf4_linear.py (NF4Linear) is not in yet")
+    model = lora_model(tiny, quantize="nf4")
+    frozen = {k: v.clone() for k, v in model.state_dict().items() if "lora_" not in k}
+    items = make_items(16, seed=1, answer=[5, 6, 7, 8])
+    train(model, items, opts=opts(epochs=2, lr=2e-2), run_dir=tmp_path, progress=False)
+    losses = [r["loss"] for r in metrics(tmp_path) if "loss" in r]
+    assert all(math.isfinite(x) for x in losses) and losses[-1] < losses[0]
+    after = model.state_dict()
+    assert all(torch.equal(after[k], v) for k, v in frozen.items())
