@@ -101,14 +101,15 @@ def _fetch_tokenizer_files(source: str | os.PathLike) -> dict[str, Path]:
             found[name] = Path(hf_hub_download(repo_id=str(source), filename=name))
         except RepositoryNotFoundError as e:
             raise TokenizerError(
-                f"hub repo {source!r} not found (or private and no token set); "
-                "pass a local directory holding tokenizer.json instead"
+                f"{str(source)!r} is not a local directory, and no hub repo of that name was found (or it is "
+                "private and no token is set); pass a directory holding tokenizer.json or a hub id like org/name"
             ) from e
         except LocalEntryNotFoundError as e:  # (a subclass of EntryNotFoundError: test it first)
             if name != "tokenizer.json":
                 continue  # optional file absent from the cache
             why = "HF_HUB_OFFLINE is set and it is not in the cache" if offline else "no network and not cached"
-            raise TokenizerError(f"cannot fetch tokenizer.json of {source!r}: {why}") from e
+            raise TokenizerError(f"{str(source)!r} is not a local directory, and the tokenizer.json of hub repo "
+                                 f"{str(source)!r} cannot be fetched: {why}") from e
         except EntryNotFoundError:
             continue  # the repo has no such file: fine for the optional ones
         except Exception as e:  # network errors come in many types
@@ -394,6 +395,7 @@ class Tokenizer:
                 f"in the rendering: {rest[after:after + 80]!r}"
             )
         pos, marker = min(hits)
+        after = rest.rfind(answer, 0, pos) + len(answer)  # the occurrence closest to the marker
         if rest[after:pos].strip():
             raise ChatTemplateError(
                 f"{self.name}: unexpected text {rest[after:pos]!r} between the answer and its end-of-turn token"

@@ -161,6 +161,18 @@ def test_prefix_unstable_template_is_rejected(tmp_path):
         tok.encode_chat(CONV)
 
 
+def test_template_text_before_the_answer_is_supervised(tmp_path):
+    # A template writing a fixed lead-in inside the assistant turn (as Qwen3 writes an empty <think>
+    # block): the model must generate it, so it belongs to the answer; the answer text "SQL" also
+    # occurs in that lead-in, and the split must still find the real answer.
+    tpl = CHATML.replace("message['content'] + '<|im_end|>'",
+                         "(('SQL: ' if message['role'] == 'assistant' else '') + message['content']) + '<|im_end|>'")
+    tok = load_tokenizer(write_tiny_tokenizer(tmp_path, chat_template=tpl))
+    conv = CONV[:2] + [{"role": "assistant", "content": "SQL"}]
+    prompt, answer = tok.split_chat(conv)
+    assert prompt.endswith("<|im_start|>assistant\n") and answer == "SQL: SQL<|im_end|>"
+
+
 def test_encode_chat_needs_a_final_assistant_message(tiny):
     with pytest.raises(TokenizerError, match="role 'assistant'"):
         tiny.encode_chat(CONV[:2])
