@@ -455,6 +455,28 @@ def example_db_path(ex: Any, db_root: str | Path | None) -> Path:
     return Path(db_root) / db_id / f"{db_id}.sqlite"
 
 
+def example_index(ex: Any, position: int) -> int:
+    """The example's row in its dataset file (``source = (file, row)`` as engine.data sets it),
+    else its position in the list."""
+    src = _field(ex, "source")
+    if isinstance(src, (tuple, list)) and len(src) == 2 and isinstance(src[1], int) and src[1] >= 0:
+        return src[1]
+    return position
+
+
+def align_predictions(preds: Sequence, examples: Sequence, source: str = "predictions") -> list:
+    """Predictions for ``examples``: as given when the counts agree; when the dataset file had
+    rows the loader left out (e.g. questions whose database is missing), pick each example's
+    row by its ``source`` row index. Raises ``ValueError`` saying what does not line up."""
+    if len(preds) == len(examples):
+        return list(preds)
+    rows = [example_index(ex, -1) for ex in examples]
+    if all(r >= 0 for r in rows) and len(preds) > max(rows, default=-1):
+        return [preds[r] for r in rows]
+    raise ValueError(f"{source}: {len(preds)} predictions for {len(examples)} examples; a predictions file "
+                     "must have one line (or JSONL row) per dataset row, in dataset order")
+
+
 def example_bucket(ex: Any, dialect: str) -> str:
     """Spider hardness (from the parsed ``sql`` dict if present, else from the gold text) or
     BIRD difficulty (from the data); 'unknown' when it cannot be told."""
@@ -533,7 +555,7 @@ def score_predictions(preds: Sequence, examples: Sequence, *, dialect: str = "sp
         cands = samples if samples is not None else [p]
         cands = [extract_sql(c) if extract else (c if c is None or c.strip() else None) for c in cands]
         db = example_db_path(ex, db_root)
-        items.append(dict(index=i, ex=ex, samples=cands if samples is not None else None, cands=cands,
+        items.append(dict(index=example_index(ex, i), ex=ex, samples=cands if samples is not None else None, cands=cands,
                           db=db, has_db=db.is_file(), gold=example_gold_sql(ex)))
 
     # One batch: gold queries, every candidate, and EXPLAIN of every raw candidate.
@@ -675,6 +697,103 @@ def summarize(records: Sequence[dict], *, dialect: str = "spider") -> dict:
     return summary
 
 
+# ----------------------------------------------------------------------------- reports
+
+REPORT_FIGURES = ("execution_accuracy", "valid_sql", "exact_match", "token_match", "hallucination_rate")
+
+
+def build_report(summary: dict, meta: dict | None = None) -> dict:
+    """report.json content: the summary's figures at the top level (plain names), then
+    ``meta`` (model, adapter, settings, predictions source, ...) as given."""
+    return {**summary, **(meta or {})}
+
+
+def format_report_md(report: dict) -> str:
+    """A readable report.md: main figures, the per-bucket table, outcome counts, pass@k."""
+    dialect = report.get("dialect", "spider")
+    bucket_key = "by_hardness" if dialect == "spider" else "by_difficulty"
+    lines = [f"# Text-to-SQL evaluation ({dialect})", ""]
+    for key in ("model", "adapter", "predictions", "data"):
+        if report.get(key):
+            lines.append(f"- {key}: `{report[key]}`")
+    lines += ["", f"Scored examples: {report['count']}"
+              + (f" (skipped {report['skipped_missing_db']} without a database: "
+                 f"{', '.join(report['missing_db_ids'])})" if report.get("skipped_missing_db") else ""), "",
+              "| figure | value |", "|---|---:|"]
+    lines += [f"| {k} | {report[k]:.4f} |" for k in REPORT_FIGURES if k in report]
+    if "pass_at_k" in report:
+        lines += [f"| pass@{k} | {v:.4f} |" for k, v in report["pass_at_k"].items()]
+    if bucket_key in report:
+        lines += ["", f"## {bucket_key.replace('_', ' ')}", "", format_bucket_table(report[bucket_key])]
+    if "outcomes" in report:
+        lines += ["", "## outcomes", "", "| outcome | count |", "|---|---:|"]
+        lines += [f"| {k} | {v} |" for k, v in report["outcomes"].items()]
+    if report.get("settings"):
+        lines += ["", "## settings", "", "```json", json.dumps(report["settings"], indent=2, default=str), "```"]
+    return "\n".join(lines) + "\n"
+
+
+def write_outputs(out_dir: str | Path, records: Sequence[dict], summary: dict, *, meta: dict | None = None) -> dict:
+    """Write report.json, report.md, predictions.jsonl and the official evaluators' inputs
+    (Spider: pred_spider.sql + gold_spider.sql; BIRD: predict_bird.json) into ``out_dir``.
+    Returns the report dict."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    report = build_report(summary, meta)
+    (out / "report.json").write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+    (out / "report.md").write_text(format_report_md(report), encoding="utf-8")
+    write_predictions_jsonl(out / "predictions.jsonl", records)
+    preds = [r["pred_sql"] for r in records]
+    if summary.get("dialect") == "bird":
+        write_bird_predictions(out / "predict_bird.json", preds, [r["db_id"] for r in records])
+    else:
+        write_spider_predictions(out / "pred_spider.sql", preds)
+        write_spider_gold(out / "gold_spider.sql", [{"sql": r["gold_sql"], "db_id": r["db_id"]} for r in records])
+    return report
+
+
+def score_file(pred_path: str | Path, examples: Sequence, *, dialect: str = "spider",
+               db_root: str | Path | None = None, out_dir: str | Path | None = None, timeout: float = 30.0,
+               workers: int | None = None, progress=None, meta: dict | None = None) -> tuple[list[dict], dict]:
+    """``eval.py --score``: read a predictions file (Spider's one-SQL-per-line, JSONL or BIRD's
+    json), align it with ``examples``, score it, and with ``out_dir`` write the outputs
+    (``write_outputs``). Returns ``(records, report)``."""
+    preds = align_predictions(read_predictions(pred_path), examples, source=str(pred_path))
+    records, summary = score_predictions(preds, examples, dialect=dialect, db_root=db_root, timeout=timeout,
+                                         workers=workers, progress=progress)
+    meta = {"predictions": str(pred_path), "settings": {"timeout_s": timeout, "dialect": dialect}, **(meta or {})}
+    report = build_report(summary, meta)
+    if out_dir is not None:
+        write_outputs(out_dir, records, summary, meta=meta)
+    return records, report
+
+
+def compare_reports(a: dict | str | Path, b: dict | str | Path, names: tuple[str, str] = ("A", "B")) -> str:
+    """Side-by-side table of two reports (dicts or report.json paths): main figures, per-bucket
+    execution accuracy and outcome counts, with the difference B - A."""
+    ra, rb = (json.loads(Path(r).read_text()) if not isinstance(r, dict) else r for r in (a, b))
+    lines = [f"| figure | {names[0]} | {names[1]} | {names[1]} - {names[0]} |", "|---|---:|---:|---:|"]
+
+    def row(label, x, y, fmt):
+        diff = f"{y - x:+{fmt}}" if isinstance(x, (int, float)) and isinstance(y, (int, float)) else ""
+        show = lambda v: f"{v:{fmt}}" if isinstance(v, (int, float)) else "-"  # noqa: E731
+        lines.append(f"| {label} | {show(x)} | {show(y)} | {diff} |")
+
+    row("count", ra.get("count"), rb.get("count"), "d")
+    for k in REPORT_FIGURES:
+        row(k, ra.get(k), rb.get(k), ".4f")
+    for key in ("by_hardness", "by_difficulty"):
+        buckets = list(dict.fromkeys(list(ra.get(key, {})) + list(rb.get(key, {}))))
+        for bname in buckets:
+            row(f"execution_accuracy [{bname}]", ra.get(key, {}).get(bname, {}).get("execution_accuracy"),
+                rb.get(key, {}).get(bname, {}).get("execution_accuracy"), ".4f")
+    for k in OUTCOMES:
+        row(f"outcome {k}", ra.get("outcomes", {}).get(k), rb.get("outcomes", {}).get(k), "d")
+    for k in sorted(set(ra.get("pass_at_k", {})) | set(rb.get("pass_at_k", {})), key=int):
+        row(f"pass@{k}", ra.get("pass_at_k", {}).get(k), rb.get("pass_at_k", {}).get(k), ".4f")
+    return "\n".join(lines)
+
+
 # ----------------------------------------------------------------------------- files
 
 
@@ -781,5 +900,6 @@ __all__ = [
     "pass_at_k", "example_gold_sql", "example_db_path", "example_bucket", "bucket_table",
     "format_bucket_table", "score_predictions", "summarize", "read_predictions", "read_spider_gold",
     "write_spider_predictions", "write_spider_gold", "write_bird_predictions", "write_predictions_jsonl",
-    "OUTCOMES", "BIRD_SEPARATOR", "BIRD_LEVELS", "EMPTY_PREDICTION",
+    "OUTCOMES", "BIRD_SEPARATOR", "BIRD_LEVELS", "EMPTY_PREDICTION", "REPORT_FIGURES", "example_index",
+    "align_predictions", "build_report", "format_report_md", "write_outputs", "score_file", "compare_reports",
 ]

@@ -445,3 +445,30 @@ def test_pass_at_k_is_a_probability():
             vals = [pass_at_k(n, c, k) for k in range(1, n + 1)]
             assert all(0 <= v <= 1 for v in vals) and vals == sorted(vals)
             assert math.isclose(vals[0], c / n)
+
+
+def test_score_file_writes_reports_and_official_formats(db_root, tmp_path):
+    from engine.scoring import align_predictions, compare_reports, score_file
+
+    exs = [_ex("SELECT name FROM singer", source=("dev.json", 0)),
+           _ex("SELECT count(*) FROM singer", source=("dev.json", 2))]  # row 1 was left out by the loader
+    pred = tmp_path / "pred.sql"
+    pred.write_text("SELECT name FROM singer\nSELECT 'row 1'\nSELECT count(*) FROM concert WHERE year = 2014\n")
+    records, report = score_file(pred, exs, db_root=db_root, out_dir=tmp_path / "out", workers=0,
+                                 meta={"model": "tiny"})
+    assert [r["index"] for r in records] == [0, 2]
+    assert [r["exec_match"] for r in records] == [True, False]
+    assert report["execution_accuracy"] == 0.5 and report["model"] == "tiny"
+    out = tmp_path / "out"
+    assert json.loads((out / "report.json").read_text())["execution_accuracy"] == 0.5
+    assert "execution_accuracy" in (out / "report.md").read_text()
+    rows = [json.loads(line) for line in (out / "predictions.jsonl").read_text().splitlines()]
+    assert [r["pred_sql"] for r in rows] == ["SELECT name FROM singer", "SELECT count(*) FROM concert WHERE year = 2014"]
+    assert read_spider_gold(out / "gold_spider.sql") == [("SELECT name FROM singer", "shop"),
+                                                          ("SELECT count(*) FROM singer", "shop")]
+    assert read_predictions(out / "pred_spider.sql", num_examples=2)[1].startswith("SELECT count(*) FROM concert")
+
+    table = compare_reports(out / "report.json", {**report, "execution_accuracy": 0.75}, names=("base", "tuned"))
+    assert "| execution_accuracy | 0.5000 | 0.7500 | +0.2500 |" in table
+    with pytest.raises(ValueError, match="3 predictions for 1 examples"):
+        align_predictions(["a", "b", "c"], [{"question": "q"}])
