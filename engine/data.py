@@ -8,6 +8,8 @@
 Readers (`data.format`), all yielding `Example`s of one shape:
 - spider: rows {question, query, db_id} (dev.json, train_spider.json, train_spider_min.json);
   tables.json and database/<db_id>/<db_id>.sqlite beside the file unless `tables` / `db_dir` say where.
+  `difficulty` is Spider's official hardness (engine.spider_hardness) from the row's parsed `sql`
+  dict; for files without it (train_spider_min) from the SQL text, only when stratify_by = "difficulty".
 - bird: rows {question, evidence, SQL, db_id, difficulty}; dev_tables.json beside the file; a
   databases folder (dev_databases/, train_databases/ or databases/) when the user has one.
 - sql-create-context: rows {context, question, answer} from a local .json / .jsonl, or the hub
@@ -127,7 +129,7 @@ class Example:
     db_id: str | None
     schema: str  # schema prompt text ("" for chat-form rows, which carry their own prompt)
     evidence: str = ""  # BIRD's external knowledge
-    difficulty: str = ""  # BIRD: simple / moderate / challenging
+    difficulty: str = ""  # BIRD: simple / moderate / challenging; Spider: easy / medium / hard / extra
     db_path: str | None = None  # sqlite file, when there is one (for execution)
     source: tuple[str, int] = ("", -1)  # (file, row index)
     schema_info: Schema | None = field(default=None, repr=False, compare=False)  # structured, for shortening
@@ -273,6 +275,8 @@ def _read_benchmark(path: Path, cfg: DataConfig, *, sql_key: str, tables_names: 
         if db_id is None:
             continue
         evidence = difficulty = ""
+        if not bird:
+            difficulty = _spider_hardness(row, sql, parse_text=cfg.stratify_by == "difficulty")
         if bird:
             evidence = _text_field(row, "evidence", i, bad, required=False)
             difficulty = _text_field(row, "difficulty", i, bad, required=False)
@@ -302,6 +306,19 @@ def _read_benchmark(path: Path, cfg: DataConfig, *, sql_key: str, tables_names: 
             schema_info=schema,
         ))
     return _finish(path, examples, bad)
+
+
+def _spider_hardness(row: dict, sql: str, *, parse_text: bool) -> str:
+    """Spider's official hardness from the row's parsed `sql` dict (dev.json, train_spider.json); from the
+    SQL text (sqlglot, ~2 ms a query) only when asked, for files without the dict (train_spider_min)."""
+    from engine.spider_hardness import hardness_from_dict, hardness_from_sql
+
+    try:
+        if isinstance(row.get("sql"), dict):
+            return hardness_from_dict(row["sql"])
+        return hardness_from_sql(sql) if parse_text else ""
+    except Exception:  # an odd row gets no bucket rather than an error: hardness is informative only
+        return ""
 
 
 def read_spider(path: str | Path, cfg: DataConfig) -> Loaded:

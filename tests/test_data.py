@@ -159,6 +159,10 @@ def test_spider_reader(spider):
     assert ex.source == (str(spider / "dev.json"), 2)
     assert Path(ex.db_path) == spider / "database" / "concert_singer" / "concert_singer.sqlite"
     assert ex.schema == render_schema(read_sqlite_schema(ex.db_path))
+    assert ex.difficulty == ""  # no parsed `sql` dict in these rows: hardness only when stratifying by it
+    from engine.spider_hardness import hardness_from_sql
+    strat = load_examples(spider / "dev.json", DataConfig(format="spider", stratify_by="difficulty")).examples
+    assert [e.difficulty for e in strat] == [hardness_from_sql(e.sql) for e in strat]
 
 
 def test_bird_reader_with_and_without_databases(tmp_path, spider):

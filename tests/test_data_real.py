@@ -57,6 +57,8 @@ def test_spider_dev_loads_except_the_missing_wta_1(spider_dev):
     assert len(spider_dev.examples) + len(spider_dev.skipped) == 1034
     assert len(spider_dev.skipped) == 62 and all("wta_1.sqlite is missing" in s for s in spider_dev.skipped)
     assert len({e.db_id for e in spider_dev.examples}) == 19
+    # difficulty = official hardness from dev.json's parsed sql (engine.spider_hardness is tested on its own)
+    assert {e.difficulty for e in spider_dev.examples} == {"easy", "medium", "hard", "extra"}
     with pytest.raises(DataError, match=r"dev\.json: row \d+: field 'db_id': database file .*wta_1\.sqlite is missing"):
         load_examples(SPIDER / "dev.json", DataConfig(format="spider"))
 
