@@ -145,6 +145,18 @@ def spider_exec_sql(sql: str, *, is_prediction: bool, keep_distinct: bool = Fals
     return _CUR_YEAR.sub("2020", sql)
 
 
+def spider_db_files(db_path: str | Path) -> list[Path]:
+    """The database files the official exec mode compares on: every file in the folder of
+    ``db_path`` whose name contains '.sqlite' (a test suite keeps its distilled databases beside
+    the original; the plain Spider layout has just the one), the named file first. Journal /
+    WAL side files are left out."""
+    db_path = Path(db_path)
+    others = sorted(p for p in db_path.parent.iterdir()
+                    if ".sqlite" in p.name and p != db_path and p.is_file()
+                    and not p.name.endswith(("-journal", "-wal", "-shm")))
+    return [db_path] + others
+
+
 def spider_order_matters(gold_exec_sql: str) -> bool:
     """Row order counts iff the (processed) gold text contains 'order by', anywhere."""
     return "order by" in gold_exec_sql.lower()
@@ -525,15 +537,18 @@ def format_bucket_table(table: dict[str, dict]) -> str:
 def score_predictions(preds: Sequence, examples: Sequence, *, dialect: str = "spider",
                       db_root: str | Path | None = None, timeout: float = 30.0,
                       workers: int | None = None, extract: bool = False,
-                      keep_distinct: bool = False, progress=None) -> tuple[list[dict], dict]:
+                      keep_distinct: bool = False, test_suite: bool = True,
+                      progress=None) -> tuple[list[dict], dict]:
     """Score predictions against examples; returns ``(records, summary)``.
 
     preds[i] is the prediction for examples[i]: an SQL string, None (no SQL), or a list of
     sample strings (majority vote by execution picks one; pass@k reported separately).
     ``extract=True`` runs ``extract_sql`` on each prediction first (raw model output).
     ``dialect``: "spider" (test-suite-sql-eval exec semantics, hardness buckets) or "bird"
-    (set equality, difficulty buckets). ``progress``: optional callable, called with 1 per
-    finished query.
+    (set equality, difficulty buckets). ``keep_distinct=False`` and ``test_suite=True`` are
+    the official Spider defaults (DISTINCT removed; every ``*.sqlite`` file in the database's
+    folder must agree, see ``spider_db_files``). ``progress``: optional callable, called with 1
+    per finished query.
     """
     if dialect not in ("spider", "bird"):
         raise ValueError(f"dialect must be 'spider' or 'bird', got {dialect!r}")
@@ -558,25 +573,26 @@ def score_predictions(preds: Sequence, examples: Sequence, *, dialect: str = "sp
         items.append(dict(index=example_index(ex, i), ex=ex, samples=cands if samples is not None else None, cands=cands,
                           db=db, has_db=db.is_file(), gold=example_gold_sql(ex)))
 
-    # One batch: gold queries, every candidate, and EXPLAIN of every raw candidate.
+    # One batch: gold queries, every candidate, and EXPLAIN of every raw candidate; on Spider
+    # gold and candidates run on every database file of the example (see spider_db_files).
     jobs: list[tuple[str, str]] = []
+
+    def add(db: Path, sql: str) -> int:
+        jobs.append((str(db), sql))
+        return len(jobs) - 1
+
     for it in items:
         if not it["has_db"]:
             continue
-        it["gold_job"] = len(jobs)
-        jobs.append((str(it["db"]), prep(it["gold"], False)))
+        dbs = spider_db_files(it["db"]) if dialect == "spider" and test_suite else [it["db"]]
+        gold_sql = prep(it["gold"], False)
+        it["gold_jobs"] = [add(db, gold_sql) for db in dbs]
+        it["order_matters"] = dialect == "spider" and spider_order_matters(gold_sql)
         it["cand_jobs"], it["explain_jobs"] = [], []
         for c in it["cands"]:
-            if c is None:
-                it["cand_jobs"].append(None)
-                it["explain_jobs"].append(None)
-                continue
-            it["cand_jobs"].append(len(jobs))
-            jobs.append((str(it["db"]), prep(c, True)))
-            stmts = split_statements(c)
-            it["explain_jobs"].append(len(jobs) if len(stmts) == 1 else None)
-            if len(stmts) == 1:
-                jobs.append((str(it["db"]), "EXPLAIN " + stmts[0]))
+            stmts = split_statements(c) if c is not None else []
+            it["cand_jobs"].append([add(db, prep(c, True)) for db in dbs] if c is not None else None)
+            it["explain_jobs"].append(add(it["db"], "EXPLAIN " + stmts[0]) if len(stmts) == 1 else None)
     # Queries run in worker processes while this thread does the sqlglot work (parse once per
     # distinct prediction: validity and hallucinations), so the two overlap.
     schemas: dict[Path, dict] = {}
@@ -614,28 +630,30 @@ def score_predictions(preds: Sequence, examples: Sequence, *, dialect: str = "sp
             rec["error"] = "missing_db"
             records.append(rec)
             continue
-        gold_res = results[it["gold_job"]]
-        cand_res = [results[j] if j is not None else None for j in it["cand_jobs"]]
-        order_matters = dialect == "spider" and spider_order_matters(jobs[it["gold_job"]][1])
+        def outcome(cand_jobs) -> tuple[bool, str | None, str]:
+            """(match, error category, message) over the example's database files, in the
+            official order: gold then prediction on each file; the first failure decides."""
+            for gj, pj in zip(it["gold_jobs"], cand_jobs):
+                gold_res, res = results[gj], results[pj]
+                if not gold_res.ok:
+                    return False, "gold_error", gold_res.message
+                if not res.ok:
+                    return False, res.error, res.message
+                same = (spider_result_eq(gold_res.rows, res.rows, it["order_matters"]) if dialect == "spider"
+                        else bird_result_eq(gold_res.rows, res.rows))
+                if not same:
+                    return False, "wrong_result", ""
+            return True, None, ""
 
-        def match(res: ExecResult | None) -> bool:
-            if res is None or not res.ok or not gold_res.ok:
-                return False
-            if dialect == "spider":
-                return spider_result_eq(gold_res.rows, res.rows, order_matters)
-            return bird_result_eq(gold_res.rows, res.rows)
-
+        pick = 0
         if it["samples"] is not None:
-            ran = [r if r is not None else ExecResult(None, "no_sql") for r in cand_res]
+            # vote on each sample's result on the example's own database file
+            ran = [results[j[0]] if j is not None else ExecResult(None, "no_sql") for j in it["cand_jobs"]]
             pick = majority_vote(ran) if it["samples"] else 0
-            sample_match = [match(r) for r in cand_res]
             rec["samples"] = it["samples"]
-            rec["sample_exec_match"] = sample_match
+            rec["sample_exec_match"] = [j is not None and outcome(j)[0] for j in it["cand_jobs"]]
             rec["vote_index"] = pick
-        else:
-            pick = 0
         pred = it["cands"][pick] if it["cands"] else None
-        res = cand_res[pick] if cand_res else None
         rec["pred_sql"] = pred
         if pred is None:
             rec["error"], rec["exec_match"] = "no_sql", False
@@ -645,15 +663,9 @@ def score_predictions(preds: Sequence, examples: Sequence, *, dialect: str = "sp
             rec["valid"] = bool(ej is not None and results[ej].ok and parses)
             rec["exact_match"] = exact_match(pred, it["gold"])
             rec["token_f1"] = token_f1(pred, it["gold"])
-            if not gold_res.ok:
-                rec["error"], rec["exec_match"] = "gold_error", False
-                rec["gold_message"] = gold_res.message
-            elif not res.ok:
-                rec["error"], rec["exec_match"] = res.error, False
-                rec["message"] = res.message
-            else:
-                rec["exec_match"] = match(res)
-                rec["error"] = None if rec["exec_match"] else "wrong_result"
+            rec["exec_match"], rec["error"], message = outcome(it["cand_jobs"][pick])
+            if message:
+                rec["gold_message" if rec["error"] == "gold_error" else "message"] = message
         records.append(rec)
     return records, summarize(records, dialect=dialect)
 

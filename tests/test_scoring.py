@@ -472,3 +472,23 @@ def test_score_file_writes_reports_and_official_formats(db_root, tmp_path):
     assert "| execution_accuracy | 0.5000 | 0.7500 | +0.2500 |" in table
     with pytest.raises(ValueError, match="3 predictions for 1 examples"):
         align_predictions(["a", "b", "c"], [{"question": "q"}])
+
+
+def test_spider_checks_every_database_file_in_the_folder(db_root):
+    # exec_eval.eval_exec_match compares on every file in the database's folder whose name
+    # contains '.sqlite' (test-suite accuracy); a prediction must match on all of them.
+    main = db_root / "shop" / "shop.sqlite"
+    suite = db_root / "shop" / "shop_suite1.sqlite"
+    conn = sqlite3.connect(suite)
+    conn.executescript("CREATE TABLE singer (singer_id INTEGER PRIMARY KEY, name TEXT, country TEXT, age INTEGER);"
+                       "INSERT INTO singer VALUES (1, 'Zed', 'Chad', 50), (2, 'Yan', 'Chad', 20);")
+    conn.close()
+    from engine.scoring import spider_db_files
+    assert spider_db_files(main) == [main, suite]
+    gold = "SELECT name FROM singer WHERE age > 28"
+    pred = "SELECT name FROM singer WHERE name IN ('Ann', 'Bob', 'Dee')"  # right on shop.sqlite only
+    records, _ = score_predictions([pred, gold], [_ex(gold), _ex(gold)], db_root=db_root, workers=0)
+    assert [r["exec_match"] for r in records] == [False, True]
+    assert records[0]["error"] == "wrong_result"
+    records, _ = score_predictions([pred], [_ex(gold)], db_root=db_root, workers=0, test_suite=False)
+    assert records[0]["exec_match"] is True
