@@ -61,7 +61,9 @@ _SQL_VERB = re.compile(r"^\s*(select|with|insert|update|delete|replace|drop|crea
 _CONTINUATION = re.compile(r"^\s*(from|where|join|inner|left|right|cross|natural|on|group|order|having|"
                            r"limit|offset|union|intersect|except|and|or|not|as|select|with|case|when|"
                            r"then|else|end|[(),*])", re.I)
-_PROSE = re.compile(r"^\s*(explanation|note|this\b|the\b|here\b|in this|it\b|these|output|result)", re.I)
+# a line of prose after the query: "Explanation: ...", "**Note**: ...", "This query returns ..."
+_PROSE = re.compile(r"^[\s*#>]*(?:(?:explanation|note|output|result|reasoning)s?[*\s]*[:：]"
+                    r"|(?:this|the|here|in this|it|these|that|i)\s+[a-z']+\s+[a-z']+)", re.I)
 
 
 def extract_sql(text: str | None) -> str | None:

@@ -39,6 +39,8 @@ from engine.scoring import (BIRD_SEPARATOR, bird_result_eq, exact_match, extract
     ("SELECT a FROM t\n\nThis query returns a.", "SELECT a FROM t"),
     ("SELECT a FROM t\nExplanation: it returns a.", "SELECT a FROM t"),
     ("SELECT a\n\nFROM t", "SELECT a\nFROM t"),  # a blank line inside the query is kept
+    ("SELECT\n  result\nFROM t", "SELECT\n  result\nFROM t"),  # a column named like a prose word
+    ("SELECT a FROM t\n**Explanation:** it works", "SELECT a FROM t"),
     ("SELECT a FROM t; SELECT b FROM u;", "SELECT a FROM t"),
     ("SELECT a FROM t WHERE b = 'x;y'; DROP TABLE t", "SELECT a FROM t WHERE b = 'x;y'"),
     ("WITH c AS (SELECT 1 AS x) SELECT x FROM c", "WITH c AS (SELECT 1 AS x) SELECT x FROM c"),
