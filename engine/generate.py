@@ -199,14 +199,17 @@ def _decode_batch(model, prompts: list[list[int]], settings: SamplingSettings, n
         mask[r, P - len(p):P] = 1
     ids, mask = ids.to(device), mask.to(device)
 
-    # Prefill the distinct prompts once, then repeat their cache rows for the samples.
-    cache = KVCache.empty(model.config, n, P + N, dtype=dtype, device=device)
-    hidden = model.hidden_states(ids, mask[:, :P], cache=cache, cache_pos=0)  # (n, P, H)
+    # Prefill the distinct prompts once; with several samples, into a prompt-sized cache whose
+    # rows are then repeated into the full one.
+    cache = KVCache.empty(model.config, B, P + N, dtype=dtype, device=device)
+    prefill = cache if num_samples == 1 else KVCache.empty(model.config, n, P, dtype=dtype, device=device)
+    hidden = model.hidden_states(ids, mask[:, :P], cache=prefill, cache_pos=0)  # (n, P, H)
     logits = model.lm_head(hidden[:, -1])  # (n, V)
     del hidden
     if num_samples > 1:
-        cache = KVCache(k=[k.repeat_interleave(num_samples, 0) for k in cache.k],
-                        v=[v.repeat_interleave(num_samples, 0) for v in cache.v])
+        for full, part in zip(cache.k + cache.v, prefill.k + prefill.v):
+            full[:, :, :P] = part.repeat_interleave(num_samples, 0)  # (B, nkv, P, hd)
+        del prefill
         logits = logits.repeat_interleave(num_samples, 0)
         mask = mask.repeat_interleave(num_samples, 0)
 
@@ -270,7 +273,6 @@ def generate_ids(model, input_ids: Sequence[Sequence[int]], *, max_new_tokens: i
     if not 0 <= pad_token_id < vocab_size:
         raise ValueError(f"pad_token_id={pad_token_id} is outside the model's vocabulary [0, {vocab_size})")
     prompts = _check_prompts(input_ids, vocab_size)
-    results: list[list[Completion] | None] = [None] * len(prompts)
     if not prompts:
         return []
     if max_new_tokens == 0:
@@ -282,6 +284,7 @@ def generate_ids(model, input_ids: Sequence[Sequence[int]], *, max_new_tokens: i
     size = batch_size or len(prompts)
     batches = [order[s:s + size] for s in range(0, len(order), size)]
     stops = frozenset(int(t) for t in stop_token_ids)
+    results: list[list[Completion] | None] = [None] * len(prompts)
     was_training = model.training
     model.eval()
     try:

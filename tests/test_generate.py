@@ -371,3 +371,14 @@ def test_bad_arguments_are_named(tiny):
     with pytest.raises(TypeError, match="list of prompts"):
         generate(model, None, "one prompt")
     assert generate_ids(model, [[5]], max_new_tokens=0) == [[Completion((), "length")]]
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_cuda_matches_cpu(tmp_path):
+    path, _ = save_tiny("qwen2", tmp_path)
+    ps = prompts()
+    cpu = generate_ids(load_model(path, dtype=torch.float32), ps, max_new_tokens=12, repetition_penalty=1.2)
+    cuda_model = load_model(path, dtype=torch.float32, device="cuda")
+    assert generate_ids(cuda_model, ps, max_new_tokens=12, repetition_penalty=1.2) == cpu
+    kw = dict(max_new_tokens=12, temperature=1.0, top_p=0.9, num_samples=2, seed=3)
+    assert generate_ids(cuda_model, ps, **kw) == generate_ids(cuda_model, ps, **kw)
