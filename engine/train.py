@@ -1,7 +1,10 @@
 """The training loop, as plain functions: batches, one optimizer step, validation, checkpoints, the run.
 
-    summary = train(model, items, opts=TrainOptions(...), run_dir="runs/x", val_items=val)
-    summary = run_training(cfg, resume=True)           # build model + LoRA + data from a RunConfig, then train
+    summary = train(model, items, opts=cfg.train, run_dir="runs/x", val_items=val)   # a model you built
+    summary = run_training(cfg, resume=True)     # build model + LoRA + data from a RunConfig, then train
+
+`opts` is the [train] section of the run config (engine.config.TrainSection); the few options it
+does not carry yet come from EXTRA_OPTIONS (see `loop_options`).
 
 `items` are encoded examples {"input_ids": [int], "labels": [int]} with labels -100 where there is no
 loss (engine.data's `encode_example`). One optimizer step:
@@ -45,8 +48,9 @@ import resource
 import shutil
 import sys
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import fields, is_dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Callable
 
 import numpy as np
@@ -63,63 +67,38 @@ PRECISIONS = ("auto", "bf16", "fp16", "fp32")
 CHECKPOINTS = "checkpoints"
 
 
-@dataclass(frozen=True)
-class TrainOptions:
-    """Options of the loop (the `train` section of a run config carries the same names)."""
+# Options the loop reads beyond engine.config.TrainSection's fields, with their defaults. The loop
+# takes the [train] section itself; `loop_options` fills in these when the section lacks them.
+EXTRA_OPTIONS = {
+    "mode": "lora",  # "lora": train the adapter only; "full": train every parameter of the model
+    "min_lr_ratio": 0.0,  # floor of the lr decay, as a fraction of lr
+    "adam_betas": (0.9, 0.999),  # AdamW betas
+    "adam_eps": 1e-8,  # AdamW epsilon
+    "loss_chunk_size": 256,  # rows of lm_head + cross-entropy at a time (engine.loss)
+    "length_group_window": 64,  # micro-batches per length-sorting window (1: no length grouping)
+}
 
-    mode: str = "lora"  # "lora": train the adapter only; "full": train every parameter
-    epochs: int = 1  # passes over the training set
-    max_steps: int = 0  # > 0: the run is exactly this many optimizer steps (overrides epochs), as in HF
-    micro_batch_size: int = 2  # examples per forward pass
-    grad_accum: int = 8  # micro-batches per optimizer step
-    lr: float = 2e-4  # peak learning rate
-    lr_schedule: str = "cosine"  # cosine | linear | constant, after a linear warmup
-    warmup_ratio: float = 0.03  # fraction of the optimizer steps spent warming up
-    min_lr_ratio: float = 0.0  # floor of the decay, as a fraction of lr
-    weight_decay: float = 0.0  # AdamW decoupled weight decay (matrices only, not biases and norms)
-    adam_betas: tuple[float, float] = (0.9, 0.999)
-    adam_eps: float = 1e-8
-    max_grad_norm: float = 1.0  # clip the global grad norm to this; 0: no clipping (still logged)
-    seed: int = 0  # python, numpy, torch and the data order
-    precision: str = "auto"  # auto | bf16 | fp16 | fp32 (see the module docstring)
-    gradient_checkpointing: bool = True  # recompute each decoder layer in backward
-    loss_chunk_size: int = 256  # rows of lm_head + CE at a time (engine.loss)
-    length_group_window: int = 64  # micro-batches per length-sorting window; 1: no length grouping
-    log_every: int = 1  # optimizer steps between metrics.jsonl lines
-    save_every: int = 0  # optimizer steps between checkpoints; 0: only at the end of each epoch
-    keep_last: int = 2  # checkpoints kept on disk
-    wandb: bool = False  # log to Weights & Biases too (when the wandb package is installed)
-    wandb_project: str = "qlora-sql"
 
-    def __post_init__(self):
-        problems = []
-        if self.mode not in MODES:
-            problems.append(f"mode = {self.mode!r}; valid: {', '.join(MODES)}")
-        if self.precision not in PRECISIONS:
-            problems.append(f"precision = {self.precision!r}; valid: {', '.join(PRECISIONS)}")
-        if self.lr_schedule not in SCHEDULES:
-            problems.append(f"lr_schedule = {self.lr_schedule!r}; valid: {', '.join(SCHEDULES)}")
-        for name in ("epochs", "micro_batch_size", "grad_accum", "loss_chunk_size", "length_group_window",
-                     "log_every", "keep_last"):
-            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
-                problems.append(f"{name} = {getattr(self, name)!r}; must be an integer >= 1")
-        for name in ("max_steps", "save_every"):
-            if not isinstance(getattr(self, name), int) or getattr(self, name) < 0:
-                problems.append(f"{name} = {getattr(self, name)!r}; must be an integer >= 0 (0: off)")
-        if not 0.0 <= self.warmup_ratio < 1.0:
-            problems.append(f"warmup_ratio = {self.warmup_ratio}; must be in [0, 1)")
-        if self.lr <= 0 or self.weight_decay < 0 or self.max_grad_norm < 0:
-            problems.append("lr must be > 0, weight_decay and max_grad_norm >= 0")
-        if problems:
-            raise ValueError("bad train options: " + "; ".join(problems))
-
-    @classmethod
-    def from_section(cls, section) -> "TrainOptions":
-        """Read the fields this loop knows from a config section (a dataclass or dict); absent ones keep defaults."""
-        get = section.get if isinstance(section, dict) else (lambda k, d: getattr(section, k, d))
-        kw = {f.name: get(f.name, f.default) for f in fields(cls)}
-        kw["adam_betas"] = tuple(kw["adam_betas"])
-        return cls(**kw)
+def loop_options(train_cfg) -> SimpleNamespace:
+    """The [train] section (engine.config.TrainSection, or any object with its fields) plus EXTRA_OPTIONS."""
+    values = dict(EXTRA_OPTIONS)
+    names = [f.name for f in fields(train_cfg)] if is_dataclass(train_cfg) else list(vars(train_cfg))
+    values.update({k: getattr(train_cfg, k) for k in names})
+    o = SimpleNamespace(**values)
+    problems = []
+    if o.mode not in MODES:
+        problems.append(f"train.mode = {o.mode!r} is not one of {list(MODES)}")
+    if o.precision not in PRECISIONS:
+        problems.append(f"train.precision = {o.precision!r} is not one of {list(PRECISIONS)}")
+    if o.schedule not in SCHEDULES:
+        problems.append(f"train.schedule = {o.schedule!r} is not one of {list(SCHEDULES)}")
+    if o.loss_chunk_size < 1 or o.length_group_window < 1:
+        problems.append("train.loss_chunk_size and train.length_group_window must be >= 1")
+    if len(tuple(o.adam_betas)) != 2:
+        problems.append(f"train.adam_betas = {o.adam_betas!r} must be two numbers")
+    if problems:
+        raise ValueError("; ".join(problems))
+    return o
 
 
 class NonFiniteLossError(RuntimeError):
@@ -259,21 +238,24 @@ def optimizer_step(params: list[nn.Parameter], optimizer: torch.optim.Optimizer,
     return norm
 
 
-def build_optimizer(model: nn.Module, opts: TrainOptions) -> torch.optim.AdamW:
+def build_optimizer(model: nn.Module, *, lr: float, weight_decay: float = 0.0, betas=(0.9, 0.999),
+                    eps: float = 1e-8) -> torch.optim.AdamW:
     """AdamW over the trainable parameters; weight decay on matrices only (not biases and norm weights)."""
     named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
     if not named:
         raise ValueError("the model has no trainable parameters (in LoRA mode, apply_lora first)")
     decay = [p for n, p in named if p.ndim >= 2]
     no_decay = [p for n, p in named if p.ndim < 2]
-    groups = [{"params": decay, "weight_decay": opts.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+    groups = [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
     fused = model_device(model).type == "cuda" or None  # fused kernel on CUDA; the default elsewhere
-    return torch.optim.AdamW(groups, lr=opts.lr, betas=tuple(opts.adam_betas), eps=opts.adam_eps, fused=fused)
+    return torch.optim.AdamW(groups, lr=lr, betas=tuple(betas), eps=eps, fused=fused)
 
 
-def prepare_model(model: nn.Module, opts: TrainOptions) -> list[nn.Parameter]:
+def prepare_model(model: nn.Module, *, mode: str = "lora", grad_checkpointing: bool = True) -> list[nn.Parameter]:
     """Set what trains (LoRA weights or everything), keep it in fp32, turn on checkpointing; returns the params."""
-    if opts.mode == "full":
+    if mode not in MODES:
+        raise ValueError(f"train.mode = {mode!r} is not one of {list(MODES)}")
+    if mode == "full":
         model.requires_grad_(True)
     elif not any(n.endswith(("lora_A.weight", "lora_B.weight")) for n, _ in model.named_parameters()):
         raise ValueError("train.mode = 'lora' but the model has no LoRA modules: call engine.lora.apply_lora "
@@ -282,7 +264,7 @@ def prepare_model(model: nn.Module, opts: TrainOptions) -> list[nn.Parameter]:
     for p in params:
         if p.dtype != torch.float32:
             p.data = p.data.float()  # fp32 master weights; autocast casts them for the matmuls
-    model.gradient_checkpointing = opts.gradient_checkpointing
+    model.gradient_checkpointing = grad_checkpointing
     model.train()
     return params
 
@@ -404,7 +386,7 @@ def load_checkpoint(path, model: nn.Module, optimizer, scaler=None) -> dict:
 class MetricsLog:
     """metrics.jsonl in the run directory (and wandb when asked for and installed)."""
 
-    def __init__(self, run_dir: Path, opts: TrainOptions, *, resume_step: int | None, config: dict | None):
+    def __init__(self, run_dir: Path, opts, *, resume_step: int | None, config: dict | None):
         self.path = Path(run_dir) / "metrics.jsonl"
         if resume_step is None:
             self.path.write_text("")
@@ -420,8 +402,9 @@ class MetricsLog:
                 print("train.wandb = true but the wandb package is not installed; logging to metrics.jsonl only",
                       file=sys.stderr)
             else:
-                self.wandb = wandb.init(project=opts.wandb_project, dir=str(run_dir), config=config or asdict(opts),
-                                        name=Path(run_dir).name, resume="allow")
+                self.wandb = wandb.init(project=opts.wandb_project, dir=str(run_dir), config=config or vars(opts),
+                                        name=getattr(opts, "wandb_run_name", "") or Path(run_dir).name,
+                                        resume="allow")
 
     def log(self, record: dict):
         with self.path.open("a") as f:
@@ -437,7 +420,7 @@ class MetricsLog:
 # ----------------------------------------------------------------------------------------------
 # The run.
 
-def plan(n_items: int, opts: TrainOptions) -> dict:
+def plan(n_items: int, opts) -> dict:
     """Steps per epoch, total optimizer steps, warmup steps and epochs for a training set of n items."""
     micro = math.ceil(n_items / opts.micro_batch_size)
     per_epoch = math.ceil(micro / opts.grad_accum)
@@ -447,7 +430,7 @@ def plan(n_items: int, opts: TrainOptions) -> dict:
             "warmup_steps": warmup_steps_for(total, opts.warmup_ratio)}
 
 
-def train(model: nn.Module, items: list[dict], *, opts: TrainOptions, run_dir, val_items: list[dict] | None = None,
+def train(model: nn.Module, items: list[dict], *, opts, run_dir, val_items: list[dict] | None = None,
           resume: bool = False, pad_id: int = 0, eval_hook: Callable | None = None,
           on_step: Callable | None = None, progress: bool | None = None, config: dict | None = None) -> dict:
     """Train `model` on encoded items; returns (and writes to <run>/summary.json) the run's summary.
@@ -459,6 +442,7 @@ def train(model: nn.Module, items: list[dict], *, opts: TrainOptions, run_dir, v
     """
     if not items:
         raise ValueError("no training items")
+    opts = loop_options(opts)
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     device = model_device(model)
@@ -466,8 +450,9 @@ def train(model: nn.Module, items: list[dict], *, opts: TrainOptions, run_dir, v
     if precision == "bf16" and device.type == "cuda" and not torch.cuda.is_bf16_supported():
         raise ValueError("train.precision = 'bf16' but this GPU has no bf16 support; use 'fp16' or 'auto'")
     seed_everything(opts.seed)
-    params = prepare_model(model, opts)
-    optimizer = build_optimizer(model, opts)
+    params = prepare_model(model, mode=opts.mode, grad_checkpointing=opts.grad_checkpointing)
+    optimizer = build_optimizer(model, lr=opts.lr, weight_decay=opts.weight_decay, betas=opts.adam_betas,
+                                eps=opts.adam_eps)
     scaler = torch.amp.GradScaler(device.type) if precision == "fp16" else None
     lengths = [len(it["input_ids"]) for it in items]
     p = plan(len(items), opts)
@@ -495,7 +480,7 @@ def train(model: nn.Module, items: list[dict], *, opts: TrainOptions, run_dir, v
         return {**position, "step": step, "epoch": epoch, "step_in_epoch": step_in_epoch, "seed": opts.seed,
                 "n_items": len(items), "micro_batch_size": opts.micro_batch_size, "grad_accum": opts.grad_accum,
                 "total_steps": p["total_steps"], "warmup_steps": p["warmup_steps"], "mode": opts.mode,
-                "schedule": {"kind": opts.lr_schedule, "lr": opts.lr, "min_lr_ratio": opts.min_lr_ratio}}
+                "schedule": {"kind": opts.schedule, "lr": opts.lr, "min_lr_ratio": opts.min_lr_ratio}}
 
     def validate(step: int, epoch: int) -> dict:
         record = {"step": step, "epoch": epoch + 1}
@@ -525,7 +510,7 @@ def train(model: nn.Module, items: list[dict], *, opts: TrainOptions, run_dir, v
                 t0 = time.perf_counter()
                 mbs = [collate([items[i] for i in b], pad_id=pad_id, device=device) for b in groups[s]]
                 lr = lr_at(step, lr=opts.lr, total_steps=p["total_steps"], warmup_steps=p["warmup_steps"],
-                           schedule=opts.lr_schedule, min_lr_ratio=opts.min_lr_ratio)
+                           schedule=opts.schedule, min_lr_ratio=opts.min_lr_ratio)
                 try:
                     loss, n_sup = accumulate_gradients(model, mbs, chunk_size=opts.loss_chunk_size,
                                                        precision=precision, scaler=scaler)
@@ -597,3 +582,68 @@ def format_summary(s: dict) -> str:
     return (f"done: {s['steps']} steps in {s['time_s']:.1f} s, {s['tokens']:,} tokens ({s['tokens_per_s']:,.0f} "
             f"tokens/s, {100 * s['padding_fraction']:.1f}% padding), last loss {loss}{val}, {mem}; "
             f"saved {s['output']}")
+
+
+# ----------------------------------------------------------------------------------------------
+# From a run config.
+
+def resolve_device(name: str) -> torch.device:
+    """"auto" -> cuda when available, else cpu."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    device = torch.device(name)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"model.device = {name!r} but torch sees no CUDA device; use 'cpu' or 'auto'")
+    return device
+
+
+def resolve_dtype(name: str, device: torch.device) -> torch.dtype:
+    """"auto" -> bf16 on a GPU that has it, fp16 on an older GPU, fp32 on CPU."""
+    if name == "auto":
+        if device.type == "cuda":
+            return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        return torch.float32
+    return {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[name]
+
+
+def build_model(cfg) -> nn.Module:
+    """Load the [model] checkpoint (NF4 when asked) and, in LoRA mode, inject the [lora] adapter."""
+    from models import load_model
+
+    from .lora import apply_lora
+
+    device = resolve_device(cfg.model.device)
+    model = load_model(cfg.model.source, dtype=resolve_dtype(cfg.model.dtype, device), device=device,
+                       quantize=cfg.model.quantize, skip_modules=cfg.model.skip_modules,
+                       blocksize=cfg.model.blocksize, double_quant=cfg.model.double_quant)
+    if loop_options(cfg.train).mode == "lora":
+        report = apply_lora(model, r=cfg.lora.r, alpha=cfg.lora.alpha, dropout=cfg.lora.dropout,
+                            target_modules=cfg.lora.target_modules, use_rslora=cfg.lora.use_rslora)
+        print(report, file=sys.stderr)
+    return model
+
+
+def run_training(cfg, *, resume: bool = False, eval_hook: Callable | None = None,
+                 progress: bool | None = None) -> dict:
+    """Build everything a RunConfig describes and train: model (+ LoRA), tokenizer, data, loop.
+
+    Writes the resolved config to <run>/config.toml; returns the summary (see `train`).
+    """
+    from models.tokenizer import load_tokenizer
+
+    from .config import save_config
+    from .data import data_report, prepare_data
+
+    run_dir = Path(cfg.train.run_dir)
+    seed_everything(cfg.train.seed)  # before apply_lora: the adapter's initialisation is seeded too
+    model = build_model(cfg)
+    tokenizer = load_tokenizer(cfg.model.source)
+    data = prepare_data(cfg.data, tokenizer)
+    if data.train is None:
+        raise ValueError("data.train_path is empty: training needs a training set")
+    data_report(data, tokenizer, file=sys.stderr, show_example=False)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    save_config(cfg, run_dir / "config.toml")
+    return train(model, list(data.train.items), opts=cfg.train, run_dir=run_dir,
+                 val_items=list(data.val.items) if data.val else None, resume=resume,
+                 pad_id=tokenizer.pad_token_id, eval_hook=eval_hook, progress=progress, config=cfg.to_dict())

@@ -1,9 +1,11 @@
 """The training loop: schedules vs transformers', batching, accumulation, checkpointing, precision,
 exact resume, NaN handling, checkpoint files, logs, full-parameter mode. Tiny models, CPU, fp32."""
 
+import dataclasses
 import json
 import math
 import random
+from types import SimpleNamespace
 
 import pytest
 import torch
@@ -12,8 +14,9 @@ from torch import nn
 from engine.loss import IGNORE_INDEX
 from engine.lora import apply_lora, load_adapter, lora_modules
 from engine.schedule import lr_at, warmup_steps_for
-from engine.train import (NonFiniteLossError, TrainOptions, accumulate_gradients, checkpoint_dirs, collate,
-                          epoch_batches, load_checkpoint, build_optimizer, padding_waste, plan, prepare_model,
+from engine.config import TrainSection
+from engine.train import (EXTRA_OPTIONS, NonFiniteLossError, accumulate_gradients, build_optimizer, checkpoint_dirs,
+                          collate, epoch_batches, load_checkpoint, loop_options, padding_waste, plan, prepare_model,
                           train)
 from models import load_model
 from tests.tiny_models import VOCAB, save_tiny
@@ -59,10 +62,17 @@ def lora_model(path, *, seed=0, dropout=0.0, random_b=False, quantize=None):
     return model
 
 
-def opts(**kw) -> TrainOptions:
-    base = dict(micro_batch_size=2, grad_accum=2, lr=1e-2, warmup_ratio=0.0, lr_schedule="constant",
-                max_grad_norm=1.0, seed=0, length_group_window=4, keep_last=3)
-    return TrainOptions(**{**base, **kw})
+def opts(**kw):
+    """The [train] section with small batches, plus loop options the section may not carry yet."""
+    base = dict(micro_batch_size=2, grad_accum=2, lr=1e-2, warmup_ratio=0.0, schedule="constant",
+                max_grad_norm=1.0, seed=0, length_group_window=4, keep_last=3, log_every=1)
+    kw = {**base, **kw}
+    names = {f.name for f in dataclasses.fields(TrainSection)}
+    section = TrainSection(**{k: v for k, v in kw.items() if k in names})
+    extras = {k: v for k, v in kw.items() if k not in names}
+    if not extras:
+        return section
+    return SimpleNamespace(**{n: getattr(section, n) for n in names}, **extras)
 
 
 def grads(model) -> dict[str, torch.Tensor]:
@@ -131,7 +141,7 @@ def test_collate_right_pads():
 def test_four_micro_batches_of_one_equal_one_batch_of_four(tiny):
     items = make_items(4, seed=2)  # unequal lengths and unequal supervised counts
     model = lora_model(tiny, random_b=True)
-    prepare_model(model, opts(gradient_checkpointing=False))
+    prepare_model(model, grad_checkpointing=False)
     loss4, n4 = accumulate_gradients(model, [collate([it]) for it in items])
     g4 = grads(model)
     model.zero_grad(set_to_none=True)
@@ -154,7 +164,7 @@ def test_gradient_checkpointing_gives_the_same_gradients(tiny):
     out = {}
     for ckpt in (False, True):
         model = lora_model(tiny, dropout=0.1, random_b=True)
-        prepare_model(model, opts(gradient_checkpointing=ckpt))
+        prepare_model(model, grad_checkpointing=ckpt)
         torch.manual_seed(7)  # the same dropout masks
         saved = []
         with torch.autograd.graph.saved_tensors_hooks(lambda t: saved.append(t.numel()) or t, lambda t: t):
@@ -168,8 +178,8 @@ def test_gradient_checkpointing_gives_the_same_gradients(tiny):
 @pytest.mark.parametrize("precision", ["bf16", "fp16"])
 def test_mixed_precision_step_on_cpu(tiny, precision):
     model = lora_model(tiny, random_b=True)
-    params = prepare_model(model, opts())
-    optimizer = build_optimizer(model, opts())
+    params = prepare_model(model)
+    optimizer = build_optimizer(model, lr=1e-2)
     scaler = torch.amp.GradScaler("cpu") if precision == "fp16" else None
     loss32, _ = accumulate_gradients(model, [collate(make_items(2))])
     model.zero_grad(set_to_none=True)
@@ -191,7 +201,7 @@ def test_run_logs_validates_saves_and_learns(tiny, tmp_path):
     model = lora_model(tiny)
     calls = []
     hook = lambda model, epoch, step: calls.append((epoch, step)) or {"exec_acc": 0.5}
-    o = opts(epochs=3, lr=2e-2, lr_schedule="cosine", warmup_ratio=0.1)
+    o = opts(epochs=3, lr=2e-2, schedule="cosine", warmup_ratio=0.1)
     summary = train(model, items, opts=o, run_dir=tmp_path, val_items=val, eval_hook=hook, progress=False)
     p = plan(len(items), o)
     assert summary["steps"] == p["total_steps"] == 3 * 4
@@ -225,7 +235,7 @@ def test_run_logs_validates_saves_and_learns(tiny, tmp_path):
 def test_resume_after_a_kill_is_exact(tiny, tmp_path):
     """6 steps straight == 5 steps, a crash (the step-5 state is lost), and a resume from step 4."""
     items = make_items(12, seed=4)  # 3 steps per epoch at 2 x 2
-    o = opts(epochs=2, save_every=2, lr_schedule="cosine", warmup_ratio=0.2)
+    o = opts(epochs=2, save_every=2, schedule="cosine", warmup_ratio=0.2)
     straight = tmp_path / "straight"
     train(lora_model(tiny, dropout=0.1), items, opts=o, run_dir=straight, progress=False)
 
@@ -270,8 +280,8 @@ def test_nan_loss_stops_with_a_clear_message_and_keeps_the_last_checkpoint(tiny,
         train(model, items, opts=opts(save_every=1), run_dir=tmp_path, on_step=poison, progress=False)
     assert [d.name for d in checkpoint_dirs(tmp_path)] == ["step_0000001", "step_0000002"]
     fresh = lora_model(tiny, seed=5)
-    prepare_model(fresh, opts())
-    state = load_checkpoint(checkpoint_dirs(tmp_path)[-1], fresh, build_optimizer(fresh, opts()))
+    prepare_model(fresh)
+    state = load_checkpoint(checkpoint_dirs(tmp_path)[-1], fresh, build_optimizer(fresh, lr=1e-2))
     assert state["step"] == 2
     for n, p in fresh.named_parameters():
         if p.requires_grad:
@@ -323,8 +333,9 @@ def test_full_mode_trains_every_parameter_and_exports_a_checkpoint(tiny, tmp_pat
 def test_lora_mode_without_lora_is_an_actionable_error(tiny, tmp_path):
     with pytest.raises(ValueError, match="apply_lora first, or set train.mode = 'full'"):
         train(load_model(tiny, dtype=torch.float32), make_items(4), opts=opts(), run_dir=tmp_path, progress=False)
-    with pytest.raises(ValueError, match="mode = 'qlora'; valid: lora, full"):
-        TrainOptions(mode="qlora")
+    with pytest.raises(ValueError, match=r"train.mode = 'qlora' is not one of \['lora', 'full'\]"):
+        loop_options(opts(mode="qlora"))
+    assert loop_options(TrainSection()).mode == EXTRA_OPTIONS["mode"] == "lora"
 
 
 def test_nf4_base_trains_and_stays_bit_identical(tiny, tmp_path):
@@ -337,3 +348,55 @@ def test_nf4_base_trains_and_stays_bit_identical(tiny, tmp_path):
     assert all(math.isfinite(x) for x in losses) and losses[-1] < losses[0]
     after = model.state_dict()
     assert all(torch.equal(after[k], v) for k, v in frozen.items())
+
+
+def test_run_training_from_a_toml_config_end_to_end(tmp_path):
+    """TOML -> load_config -> run_training: tiny model + tokenizer (engine.tiny), JSONL data, LoRA, resume."""
+    from engine.config import load_config
+    from engine.tiny import TinySpec, write_tiny_model
+    from engine.train import run_training
+
+    schema = "CREATE TABLE singer (id INTEGER PRIMARY KEY, name TEXT, age INTEGER)"
+    rows = [{"question": f"How many singers are older than {n}?", "sql": f"SELECT count(*) FROM singer WHERE age > {n}",
+             "schema": schema} for n in range(20, 44)]
+    data = tmp_path / "train.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    texts = [schema] + [r["question"] + " " + r["sql"] for r in rows]
+    spec = TinySpec(vocab_size=400, hidden_size=64, intermediate_size=128, num_hidden_layers=2)
+    model_dir = write_tiny_model(tmp_path / "model", texts, spec)
+    toml = tmp_path / "tiny.toml"
+    toml.write_text(f"""
+[model]
+source = "{model_dir}"
+device = "cpu"
+[lora]
+r = 4
+alpha = 8
+dropout = 0.0
+[data]
+format = "jsonl"
+train_path = "{data}"
+val_frac = 0.25
+max_len = 256
+sample_rows = 0
+[train]
+run_dir = "{tmp_path / 'run'}"
+epochs = 2
+micro_batch_size = 3
+grad_accum = 2
+lr = 1e-2
+save_every = 2
+log_every = 1
+""")
+    cfg = load_config(toml, overrides=["train.max_steps=5"])
+    summary = run_training(cfg, progress=False)
+    run = tmp_path / "run"
+    assert summary["steps"] == 5 and (run / "adapter" / "adapter_model.safetensors").exists()
+    assert load_config(run / "config.toml") == cfg  # the resolved config, saved
+    rows = metrics(run)
+    assert [r["step"] for r in rows if "loss" in r] == [1, 2, 3, 4, 5]
+    assert any("val_loss" in r for r in rows)
+    assert summary["precision"] == "fp32" and summary["device"] == "cpu"
+    # Resuming a finished run does nothing more and says so through its summary.
+    again = run_training(cfg, resume=True, progress=False)
+    assert again["steps"] == 5 and again["tokens"] == summary["tokens"]
