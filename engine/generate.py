@@ -215,9 +215,10 @@ def _decode_batch(model, prompts: list[list[int]], settings: SamplingSettings, n
 
     seen = None
     if settings.repetition_penalty != 1.0:
-        seen = torch.zeros((n, logits.shape[-1]), dtype=torch.bool, device=device)
-        seen.scatter_(1, ids, mask[:, :P].bool())  # real prompt tokens only, not padding
-        seen = seen.repeat_interleave(num_samples, 0)
+        # Count real prompt tokens only, not padding (a plain scatter of the mask would let a pad
+        # slot's 0 overwrite a real token's 1 when the pad id also occurs in the prompt).
+        counts = torch.zeros((n, logits.shape[-1]), dtype=torch.long, device=device)
+        seen = counts.scatter_add_(1, ids, mask[:, :P]).gt(0).repeat_interleave(num_samples, 0)  # (B, V)
     generators = [None] * B
     if not settings.greedy:
         generators = [torch.Generator().manual_seed(s) for row in seeds for s in row]

@@ -246,6 +246,8 @@ def test_repetition_penalty_ignores_left_padding(tiny):
     pad = ids_of(generate_ids(model, ps[:1], max_new_tokens=10))[0][0][0]  # the first greedy token of prompt 0
     alone = [ids_of(generate_ids(model, [p], max_new_tokens=10, repetition_penalty=2.0))[0] for p in ps]
     assert ids_of(generate_ids(model, ps, max_new_tokens=10, repetition_penalty=2.0, pad_token_id=pad)) == alone
+    # A pad id that also occurs in the padded prompt stays penalised there.
+    assert ids_of(generate_ids(model, ps, max_new_tokens=10, repetition_penalty=2.0, pad_token_id=ps[0][1])) == alone
 
 
 # ----------------------------------------------------------------------------- text: tokenizer, stop strings
