@@ -600,6 +600,7 @@ def score_predictions(preds: Sequence, examples: Sequence, *, dialect: str = "sp
     schemas: dict[Path, dict] = {}
     analysis: dict[tuple, tuple] = {}  # (db, sql) -> (sqlglot parses, hallucinated names)
     with SQLRunner(workers=workers, timeout=timeout) as runner, ThreadPoolExecutor(1) as pool:
+        runner.start(len(jobs))
         running = pool.submit(runner.run, jobs, progress=progress)
         for it in items:
             if not it["has_db"]:

@@ -6,6 +6,8 @@ Model-generated SQL is untrusted. Every query here:
   CTEs): ATTACH/DETACH, PRAGMA, INSERT/UPDATE/DELETE, CREATE/DROP/ALTER, transactions ... are
   denied while the statement is being prepared, before anything runs;
 - must be exactly one statement (a trailing ';' is fine, a second statement is rejected);
+- may return at most ``max_rows`` rows (default 1,000,000; more is an ``exec_error``), so a
+  runaway result cannot fill memory before the deadline;
 - has a deadline: a progress handler interrupts the SQLite VM once the deadline passes, and when
   queries run in worker processes (the default), a watchdog in the parent kills a worker that
   has not answered ``grace`` seconds after the deadline (a C call stuck outside the VM) and
@@ -160,8 +162,14 @@ def open_readonly(db_path: str | os.PathLike) -> sqlite3.Connection:
     return conn
 
 
-def run_on_connection(conn: sqlite3.Connection, sql: str, timeout: float | None) -> ExecResult:
-    """Run one statement on an open read-only connection, with a deadline. Never raises."""
+DEFAULT_MAX_ROWS = 1_000_000  # a result larger than this is an error, not gigabytes of tuples
+_FETCH_CHUNK = 10_000
+
+
+def run_on_connection(conn: sqlite3.Connection, sql: str, timeout: float | None,
+                      max_rows: int | None = DEFAULT_MAX_ROWS) -> ExecResult:
+    """Run one statement on an open read-only connection, with a deadline and a cap on the
+    number of rows fetched. Never raises."""
     statements = split_statements(sql)
     if not statements:
         return ExecResult(None, SYNTAX_ERROR, "empty query")
@@ -173,7 +181,11 @@ def run_on_connection(conn: sqlite3.Connection, sql: str, timeout: float | None)
     cur = conn.cursor()
     try:
         cur.execute(statements[0])
-        rows = cur.fetchall()
+        rows = []
+        while chunk := cur.fetchmany(_FETCH_CHUNK):
+            rows += chunk
+            if max_rows is not None and len(rows) > max_rows:
+                return ExecResult(None, EXEC_ERROR, f"the result has more than {max_rows} rows (max_rows)")
         return ExecResult(rows)
     except sqlite3.Warning as e:  # e.g. "You can only execute one statement at a time."
         return ExecResult(None, EXEC_ERROR, str(e))
@@ -213,12 +225,13 @@ class _ConnectionCache:
         return conn
 
 
-def _run_job(cache: _ConnectionCache, db_path: str, sql: str, timeout: float | None) -> ExecResult:
+def _run_job(cache: _ConnectionCache, db_path: str, sql: str, timeout: float | None,
+             max_rows: int | None = DEFAULT_MAX_ROWS) -> ExecResult:
     try:
         conn = cache.get(db_path)
     except (OSError, sqlite3.Error) as e:
         return ExecResult(None, EXEC_ERROR, f"cannot open database: {e}")
-    return run_on_connection(conn, sql, timeout)
+    return run_on_connection(conn, sql, timeout, max_rows)
 
 
 def _worker_main(conn) -> None:
@@ -230,8 +243,8 @@ def _worker_main(conn) -> None:
             return
         if job is None:
             return
-        idx, db_path, sql, timeout = job
-        res = _run_job(cache, db_path, sql, timeout)
+        idx, db_path, sql, timeout, max_rows = job
+        res = _run_job(cache, db_path, sql, timeout, max_rows)
         try:
             conn.send((idx, res.rows, res.error, res.message))
         except Exception as e:  # unpicklable value: report instead of dying
@@ -276,14 +289,15 @@ class SQLRunner:
     """
 
     def __init__(self, workers: int | None = None, timeout: float | None = 30.0,
-                 grace: float | None = None, start_method: str | None = None):
+                 grace: float | None = None, start_method: str | None = None,
+                 max_rows: int | None = DEFAULT_MAX_ROWS):
         if workers is None:
             workers = os.cpu_count() or 1
         if workers < 0:
             raise ValueError(f"workers must be >= 0 (0 = run in this process), got {workers}")
         if timeout is not None and timeout <= 0:
             raise ValueError(f"timeout must be > 0 seconds or None, got {timeout}")
-        self.workers, self.timeout = workers, timeout
+        self.workers, self.timeout, self.max_rows = workers, timeout, max_rows
         self.grace = grace if grace is not None else (max(1.0, 0.5 * timeout) if timeout else 0.0)
         if start_method is None:
             start_method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
@@ -302,6 +316,13 @@ class SQLRunner:
             w.stop()
         self._pool = []
 
+    def start(self, num_jobs: int | None = None) -> None:
+        """Start the worker processes now (at most ``num_jobs`` of them). Call it from the main
+        thread before handing ``run`` to another thread, so processes fork from one thread."""
+        want = self.workers if num_jobs is None else min(self.workers, max(1, num_jobs))
+        while len(self._pool) < want:
+            self._pool.append(_Worker(self._ctx))
+
     def run(self, jobs: Sequence[tuple[str, str]], *, progress=None) -> list[ExecResult]:
         """Execute ``(db_path, sql)`` jobs; results in job order. Identical jobs run once;
         ``progress`` (optional) is called with 1 each time a unique job finishes."""
@@ -314,14 +335,13 @@ class SQLRunner:
         if self.workers == 0:
             out = []
             for db, sql in jobs:
-                out.append(_run_job(self._local, db, sql, self.timeout))
+                out.append(_run_job(self._local, db, sql, self.timeout, self.max_rows))
                 if progress:
                     progress(1)
             return out
         results: list = [None] * len(jobs)
         pending = deque(range(len(jobs)))
-        while len(self._pool) < min(self.workers, max(1, len(jobs))):
-            self._pool.append(_Worker(self._ctx))
+        self.start(len(jobs))
         busy: dict = {}  # conn -> worker
         while pending or busy:
             for w in self._pool:
@@ -329,7 +349,7 @@ class SQLRunner:
                     i = pending.popleft()
                     w.job, w.started = i, time.monotonic()
                     try:
-                        w.conn.send((i, jobs[i][0], jobs[i][1], self.timeout))
+                        w.conn.send((i, jobs[i][0], jobs[i][1], self.timeout, self.max_rows))
                     except (OSError, BrokenPipeError):
                         results[i] = ExecResult(None, EXEC_ERROR, "worker process died")
                         self._replace(w)
@@ -368,13 +388,14 @@ class SQLRunner:
 
 
 def execute_queries(jobs: Iterable[tuple[str, str]], *, timeout: float | None = 30.0,
-                    workers: int | None = None) -> list[ExecResult]:
+                    workers: int | None = None, max_rows: int | None = DEFAULT_MAX_ROWS) -> list[ExecResult]:
     """One-shot: run ``(db_path, sql)`` jobs over ``workers`` processes (default: cpu count)."""
     jobs = list(jobs)
-    with SQLRunner(workers=workers, timeout=timeout) as runner:
+    with SQLRunner(workers=workers, timeout=timeout, max_rows=max_rows) as runner:
         return runner.run(jobs)
 
 
-def execute_query(db_path: str, sql: str, *, timeout: float | None = 30.0) -> ExecResult:
+def execute_query(db_path: str, sql: str, *, timeout: float | None = 30.0,
+                  max_rows: int | None = DEFAULT_MAX_ROWS) -> ExecResult:
     """Run one query in this process (deadline via progress handler; no process isolation)."""
-    return _run_job(_ConnectionCache(), str(db_path), sql, timeout)
+    return _run_job(_ConnectionCache(), str(db_path), sql, timeout, max_rows)

@@ -149,3 +149,10 @@ def test_missing_database_is_an_error_not_a_new_file(tmp_path):
     r = execute_query(missing, "SELECT 1", timeout=1)
     assert r.error == EXEC_ERROR and "not found" in r.message
     assert not missing.exists()
+
+
+def test_result_size_is_capped(db):
+    assert execute_query(db, "SELECT id FROM item", timeout=2, max_rows=1000).ok
+    r = execute_query(db, "SELECT a.id FROM item a, item b", timeout=5, max_rows=1000)
+    assert r.error == EXEC_ERROR and "more than 1000 rows" in r.message
+    assert execute_queries([(db, "SELECT id FROM item")], timeout=2, workers=1, max_rows=10)[0].error == EXEC_ERROR
