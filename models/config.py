@@ -29,7 +29,7 @@ SUPPORTED_ROPE_TYPES = ("default", "linear", "llama3")
 SUPPORTED_ACTIVATIONS = ("silu",)
 
 
-class ConfigError(ValueError):
+class ModelConfigError(ValueError):
     """A config.json we cannot build a model from; the message says which field and what is valid."""
 
 
@@ -81,7 +81,7 @@ class ModelConfig:
         if not problems and self.head_dim % 2:
             problems.append(f"head_dim must be even for RoPE, got {self.head_dim}")
         if problems:
-            raise ConfigError("; ".join(problems))
+            raise ModelConfigError("; ".join(problems))
 
     # Derived values.
     @property
@@ -102,29 +102,29 @@ class ModelConfig:
         try:
             raw = json.loads(path.read_text())
         except FileNotFoundError:
-            raise ConfigError(f"{path}: no config.json here") from None
+            raise ModelConfigError(f"{path}: no config.json here") from None
         except json.JSONDecodeError as e:
-            raise ConfigError(f"{path}: not valid JSON ({e})") from None
+            raise ModelConfigError(f"{path}: not valid JSON ({e})") from None
         try:
             return cls.from_hf(raw)
-        except ConfigError as e:
-            raise ConfigError(f"{path}: {e}") from None
+        except ModelConfigError as e:
+            raise ModelConfigError(f"{path}: {e}") from None
 
     @classmethod
     def from_hf(cls, hf: dict[str, Any]) -> "ModelConfig":
         """Build from a transformers-style config dict (either rope dialect)."""
         model_type = hf.get("model_type")
         if model_type not in SUPPORTED_MODEL_TYPES:
-            raise ConfigError(f"model_type {model_type!r} is not supported "
+            raise ModelConfigError(f"model_type {model_type!r} is not supported "
                               f"(supported: {', '.join(SUPPORTED_MODEL_TYPES)})")
         missing = [k for k in ("vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
                                "num_attention_heads") if k not in hf]
         if missing:
-            raise ConfigError(f"config.json lacks required field(s): {', '.join(missing)}")
+            raise ModelConfigError(f"config.json lacks required field(s): {', '.join(missing)}")
         if hf.get("use_sliding_window"):
-            raise ConfigError("use_sliding_window=true is not supported (only full attention)")
+            raise ModelConfigError("use_sliding_window=true is not supported (only full attention)")
         if hf.get("partial_rotary_factor", 1.0) != 1.0:
-            raise ConfigError(f"partial_rotary_factor={hf['partial_rotary_factor']} is not supported (only 1.0)")
+            raise ModelConfigError(f"partial_rotary_factor={hf['partial_rotary_factor']} is not supported (only 1.0)")
         if hf.get("pretraining_tp", 1) not in (1, None):
             # transformers' llama ignores it for inference too; it changes nothing numerically.
             pass
@@ -170,17 +170,17 @@ def _rope_fields(hf: dict) -> dict:
     rope_type = scaling.get("rope_type", scaling.get("type", "default")) if scaling else "default"
     fields = dict(rope_theta=float(theta), rope_type=rope_type)
     if rope_type not in SUPPORTED_ROPE_TYPES:
-        raise ConfigError(f"rope scaling type {rope_type!r} is not supported "
+        raise ModelConfigError(f"rope scaling type {rope_type!r} is not supported "
                           f"(supported: {', '.join(SUPPORTED_ROPE_TYPES)})")
     if rope_type in ("linear", "llama3"):
         if "factor" not in scaling:
-            raise ConfigError(f"rope scaling of type {rope_type!r} needs a 'factor'")
+            raise ModelConfigError(f"rope scaling of type {rope_type!r} needs a 'factor'")
         fields["rope_factor"] = float(scaling["factor"])
     if rope_type == "llama3":
         need = ("low_freq_factor", "high_freq_factor", "original_max_position_embeddings")
         absent = [k for k in need if k not in scaling]
         if absent:
-            raise ConfigError(f"rope scaling of type 'llama3' lacks {', '.join(absent)}")
+            raise ModelConfigError(f"rope scaling of type 'llama3' lacks {', '.join(absent)}")
         fields.update(rope_low_freq_factor=float(scaling["low_freq_factor"]),
                       rope_high_freq_factor=float(scaling["high_freq_factor"]),
                       rope_original_max_position=int(scaling["original_max_position_embeddings"]))

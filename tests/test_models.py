@@ -6,7 +6,7 @@ import pytest
 import torch
 from safetensors.torch import load_file, save_file
 
-from models import CheckpointError, ConfigError, KVCache, ModelConfig, load_model
+from models import CheckpointError, ModelConfigError, KVCache, ModelConfig, load_model
 from tests.tiny_models import FAMILIES, VOCAB, save_tiny
 
 LLAMA3_SCALING = {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
@@ -158,13 +158,13 @@ def test_missing_shard_pickle_only_and_bad_sources(tmp_path, monkeypatch):
 
 def test_unsupported_config_fields_are_named():
     base = dict(vocab_size=10, hidden_size=8, intermediate_size=16, num_hidden_layers=1, num_attention_heads=2)
-    with pytest.raises(ConfigError, match=r"model_type 'gemma'.*supported: qwen2, qwen3, llama"):
+    with pytest.raises(ModelConfigError, match=r"model_type 'gemma'.*supported: qwen2, qwen3, llama"):
         ModelConfig.from_hf({**base, "model_type": "gemma"})
-    with pytest.raises(ConfigError, match=r"rope scaling type 'yarn'.*supported: default, linear, llama3"):
+    with pytest.raises(ModelConfigError, match=r"rope scaling type 'yarn'.*supported: default, linear, llama3"):
         ModelConfig.from_hf({**base, "model_type": "llama", "rope_scaling": {"type": "yarn", "factor": 2.0}})
-    with pytest.raises(ConfigError, match=r"hidden_act 'gelu'.*supported: silu"):
+    with pytest.raises(ModelConfigError, match=r"hidden_act 'gelu'.*supported: silu"):
         ModelConfig.from_hf({**base, "model_type": "llama", "hidden_act": "gelu"})
-    with pytest.raises(ConfigError, match="lacks required field"):
+    with pytest.raises(ModelConfigError, match="lacks required field"):
         ModelConfig.from_hf({"model_type": "qwen2"})
 
 

@@ -1,0 +1,39 @@
+"""What the command-line entry points share: turning a user's mistake into one clear line.
+
+A bad config key, a missing checkpoint, a malformed dataset row or a NaN loss is the user's to
+fix, so `train.py`, `eval.py` and the `python -m engine.*` tools print the message (which names
+the file, key or row) and exit with status 2 instead of a stack trace. Bugs still raise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+
+
+def user_error_types() -> tuple[type[BaseException], ...]:
+    from models.config import ModelConfigError
+    from models.loader import CheckpointError
+    from models.tokenizer import TokenizerError
+
+    from .config import ConfigError
+    from .data import DataError
+    from .lora import AdapterError
+    from .schema import SchemaError
+    from .train import NonFiniteLossError
+
+    return (ConfigError, ModelConfigError, CheckpointError, TokenizerError, DataError, SchemaError, AdapterError,
+            NonFiniteLossError, FileNotFoundError)
+
+
+@contextlib.contextmanager
+def user_errors(prog: str):
+    """Run the body; a user-facing error becomes `prog: error: message` and exit status 2."""
+    try:
+        yield
+    except user_error_types() as e:
+        print(f"{prog}: error: {e}", file=sys.stderr)
+        raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        raise SystemExit(130) from None

@@ -1,0 +1,39 @@
+"""Fine-tune a model with (Q)LoRA from a TOML run config.
+
+    python train.py configs/qwen_coder_1p5b.toml
+    python train.py configs/tiny.toml --set train.lr=1e-3 --set lora.r=8
+    python train.py configs/qwen_coder_1p5b.toml --resume      # continue from the newest checkpoint
+
+Everything it does lives in engine/: this file parses, builds, runs and reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="train.py", description=__doc__.splitlines()[0])
+    p.add_argument("config", help="TOML run config (see configs/)")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                   help="override one config key, e.g. --set train.lr=1e-4 (repeatable)")
+    p.add_argument("--resume", action="store_true", help="continue exactly from the run's newest checkpoint")
+    return p.parse_args(argv)
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    from engine.cli import user_errors
+    from engine.config import load_config
+    from engine.train import run_training
+
+    with user_errors("train.py"):
+        cfg = load_config(args.config, args.overrides)
+        summary = run_training(cfg, resume=args.resume)
+    print(json.dumps(summary, indent=2, default=str))
+    return summary
+
+
+if __name__ == "__main__":
+    main()
