@@ -526,12 +526,13 @@ def train(model: nn.Module, items: list[dict], *, opts, run_dir, val_items: list
                 step += 1
                 tokens = sum(mb["tokens"] for mb in mbs)
                 position["tokens"] += tokens
+                padded = sum(mb["padded"] for mb in mbs)
                 position["supervised_tokens"] += n_sup
-                position["padded_slots"] += sum(mb["padded"] for mb in mbs)
+                position["padded_slots"] += padded
                 position["train_time_s"] += dt
                 last_record = {"step": step, "epoch": epoch + 1, "loss": loss, "lr": lr, "grad_norm": grad_norm,
                                "tokens": tokens, "supervised_tokens": n_sup, "tokens_per_s": round(tokens / dt, 1),
-                               **peak_memory(device)}
+                               "padding": round(padded / (tokens + padded), 4), **peak_memory(device)}
                 if step % opts.log_every == 0 or step == p["total_steps"]:
                     log.log(last_record)
                 bar.set_postfix(loss=f"{loss:.4f}", lr=f"{lr:.2e}", tok_s=f"{tokens / dt:.0f}")

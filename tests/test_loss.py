@@ -140,3 +140,24 @@ def test_bf16_autocast_close_to_fp32(tiny_path):
     torch.testing.assert_close(low / n, ref / n, rtol=2e-2, atol=2e-2)
     low.backward()
     assert all(torch.isfinite(p.grad).all() for p in model.parameters() if p.grad is not None)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_peak_memory_stays_far_below_full_logits():
+    N, H, V = 4096, 256, 32000  # full fp32 logits: 4096 * 32000 * 4 B = 500 MiB
+    g = torch.Generator(device="cuda").manual_seed(0)
+    rows = torch.randn(N, H, device="cuda", dtype=torch.bfloat16, generator=g, requires_grad=True)
+    head = nn.Linear(H, V, bias=False, device="cuda", dtype=torch.bfloat16).requires_grad_(False)
+    targets = torch.randint(0, V, (N,), device="cuda", generator=g)
+    torch.cuda.synchronize()
+    torch.cuda.reset_peak_memory_stats()
+    base = torch.cuda.memory_allocated()
+    chunked_cross_entropy(rows, targets, head, chunk_size=256).backward()
+    torch.cuda.synchronize()
+    peak = torch.cuda.max_memory_allocated() - base
+    full_logits = N * V * 4
+    assert peak < full_logits / 8, (peak / 2**20, full_logits / 2**20)
+    ref_rows = rows.detach().clone().requires_grad_(True)
+    ref = F.cross_entropy(head(ref_rows).float(), targets, reduction="sum")
+    ref.backward()
+    torch.testing.assert_close(rows.grad.float(), ref_rows.grad.float(), rtol=2e-2, atol=2e-2)

@@ -51,9 +51,9 @@ def make_items(n: int, seed: int = 0, answer: list[int] | None = None) -> list[d
     return items
 
 
-def lora_model(path, *, seed=0, dropout=0.0, random_b=False, quantize=None):
+def lora_model(path, *, seed=0, dropout=0.0, random_b=False, quantize=None, dtype=torch.float32, device="cpu"):
     torch.manual_seed(seed)
-    model = load_model(path, dtype=torch.float32, quantize=quantize)
+    model = load_model(path, dtype=dtype, quantize=quantize, device=device)
     apply_lora(model, r=4, alpha=8, dropout=dropout, target_modules="all-linear")
     if random_b:  # B starts at zero, which would make every gradient of A zero
         with torch.no_grad():
@@ -400,3 +400,16 @@ log_every = 1
     # Resuming a finished run does nothing more and says so through its summary.
     again = run_training(cfg, resume=True, progress=False)
     assert again["steps"] == 5 and again["tokens"] == summary["tokens"]
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_auto_precision_fused_adamw_and_allocator_peaks(tiny, tmp_path):
+    model = lora_model(tiny, dtype=torch.bfloat16, device="cuda")
+    assert build_optimizer(model, lr=1e-3).defaults["fused"] is True
+    items = make_items(16, seed=1, answer=[5, 6, 7, 8])
+    summary = train(model, items, opts=opts(epochs=2, lr=2e-2), run_dir=tmp_path, progress=False)
+    assert summary["precision"] == ("bf16" if torch.cuda.is_bf16_supported() else "fp16")
+    assert summary["peak_allocated_mb"] > 0 and summary["peak_reserved_mb"] >= summary["peak_allocated_mb"]
+    assert all(p.dtype == torch.float32 for n, p in model.named_parameters() if "lora_" in n)
+    losses = [r["loss"] for r in metrics(tmp_path) if "loss" in r]
+    assert all(math.isfinite(x) for x in losses) and losses[-1] < losses[0]
