@@ -628,6 +628,15 @@ def load_adapter(model: nn.Module, path, *, trainable: bool = False) -> LoraRepo
         names = list(existing)
         spec = {n: (m.r, m.alpha) for n, m in existing.items()}
         bases = {n: m for n, m in existing.items()}
+        differ = [f"{n}: r={m.r}, alpha={m.alpha:g}, use_rslora={m.use_rslora} here; the adapter says "
+                  f"r={want[0]}, alpha={want[1]:g}, use_rslora={bool(cfg.get('use_rslora', False))}"
+                  for n, m in existing.items()
+                  for want in [(_pattern_value(cfg.get("rank_pattern"), n, cfg["r"]),
+                                float(_pattern_value(cfg.get("alpha_pattern"), n, cfg["lora_alpha"])))]
+                  if (m.r, m.alpha, m.use_rslora) != (*want, bool(cfg.get("use_rslora", False)))]
+        if differ:
+            raise AdapterError(f"{path / ADAPTER_CONFIG}: the model's LoRA modules differ from the adapter's "
+                               f"({len(differ)} modules):\n  " + "\n  ".join(differ[:10]))
     else:
         try:
             names = resolve_targets(model, cfg["target_modules"], cfg.get("exclude_modules"))

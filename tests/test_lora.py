@@ -338,6 +338,10 @@ def test_save_and_load_adapter_round_trip(tmp_path):
     rep = load_adapter(again, tmp_path, trainable=True)
     assert rep.trainable > 0
     torch.testing.assert_close(again.eval()(x), model(x))
+    mismatched = Block()
+    apply_lora(mismatched, r=R, alpha=16, target_modules=["q_proj", "v_proj", "down_proj"])
+    with pytest.raises(AdapterError, match="alpha=16, use_rslora=False here; the adapter says r=4, alpha=8"):
+        load_adapter(mismatched, tmp_path)
 
 
 def test_peft_reads_our_adapter_config(tmp_path):
