@@ -260,3 +260,19 @@ def test_memory_of_a_model_counts_unquantized_once():
     assert mem["quantized_params"] == 64 * 32
     assert mem["total_bytes"] == (mem["packed_bytes"] + mem["scale_bytes"] + mem["nested_scale_bytes"]
                                   + mem["code_table_bytes"] + mem["unquantized_bytes"])
+
+
+def test_bench_smoke_mode_runs(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "bench_nf4.py"
+    spec = importlib.util.spec_from_file_location("bench_nf4", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out = tmp_path / "nf4.json"
+    result = mod.main(["--smoke", "--repeats", "1", "--out", str(out)])
+    saved = json.loads(out.read_text())
+    assert saved["mode"] == "smoke" and saved["machine"]["torch"] == torch.__version__
+    assert all(r["identical_to_bnb"] for r in result["dequant"])
+    assert {r["tokens"] for r in saved["linear_fwd_bwd"]} == set(mod.SMOKE_TOKENS)
