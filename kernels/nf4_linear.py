@@ -189,6 +189,12 @@ class NF4Linear(nn.Module):
         for k in ours:
             if k not in known and strict:
                 unexpected_keys.append(prefix + k)
+        dense = ours.get("weight")
+        if (dense is not None and dense.is_floating_point() and "weight.absmax" not in ours
+                and dense.shape == (self.out_features, self.in_features)):
+            # a dense checkpoint (nn.Linear keys): quantize it with this layer's settings
+            ours = dict(ours, **nf4_weight_to_bnb(quantize_nf4(
+                dense, self.blocksize, self.double_quant, name=prefix + "weight")))
         required = ["weight", "weight.absmax", "weight.quant_map", "weight." + QUANT_STATE_KEY]
         if self.bias is not None:
             required.append("bias")

@@ -217,6 +217,16 @@ def test_bad_bnb_tensors_are_explained():
         NF4Linear.from_bnb_tensors(short)
 
 
+def test_load_dense_state_dict_quantizes_it():
+    torch.manual_seed(3)
+    lin = nn.Linear(128, 16, dtype=torch.bfloat16)
+    m = NF4Linear.from_linear(nn.Linear(128, 16), blocksize=128, double_quant=False)
+    assert not m.load_state_dict(lin.state_dict()).missing_keys
+    expected = NF4Linear.from_linear(lin, blocksize=128, double_quant=False)
+    assert torch.equal(m.dequantize(), expected.dequantize()) and m.dtype == torch.bfloat16
+    assert torch.equal(m.bias, lin.bias.float())
+
+
 def test_load_state_dict_reports_missing_and_wrong_shapes():
     m = NF4Linear.from_linear(nn.Linear(64, 8))
     sd = m.state_dict()
