@@ -40,6 +40,7 @@ validation), optional wandb. At the end: <run>/adapter (or <run>/model in full m
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import math
 import os
@@ -103,6 +104,11 @@ def loop_options(train_cfg) -> SimpleNamespace:
 
 class NonFiniteLossError(RuntimeError):
     """The loss (or, without loss scaling, the gradient norm) became NaN or inf; the run stopped."""
+
+
+class ResumeError(RuntimeError):
+    """A run directory and a resume request disagree: nothing to resume, a run already there, or a
+    checkpoint saved by a different setup (data, batch sizes, seed, mode, LoRA shapes)."""
 
 
 # ----------------------------------------------------------------------------------------------
@@ -183,6 +189,15 @@ def collate(items: list[dict], *, pad_id: int = 0, device=None) -> dict:
         labels[b, :n] = torch.tensor(it["labels"], dtype=torch.long)
     real = sum(len(it["input_ids"]) for it in items)
     return {"input_ids": ids.to(device), "labels": labels.to(device), "tokens": real, "padded": ids.numel() - real}
+
+
+def data_fingerprint(items: list[dict]) -> str:
+    """sha256 of every item's input_ids and labels: a resume must see the same training data."""
+    h = hashlib.sha256()
+    for it in items:
+        h.update(np.asarray(it["input_ids"], dtype=np.int64).tobytes())
+        h.update(np.asarray(it["labels"], dtype=np.int64).tobytes())
+    return h.hexdigest()
 
 
 def padding_waste(lengths, batches) -> float:
@@ -367,7 +382,7 @@ def load_checkpoint(path, model: nn.Module, optimizer, scaler=None) -> dict:
     missing, unexpected = sorted(set(params) - set(saved)), sorted(set(saved) - set(params))
     bad_shape = [n for n in set(params) & set(saved) if tuple(saved[n].shape) != tuple(params[n].shape)]
     if missing or unexpected or bad_shape:
-        raise ValueError(f"{path}: the checkpoint's trainable weights do not match this model (was the LoRA or "
+        raise ResumeError(f"{path}: the checkpoint's trainable weights do not match this model (was the LoRA or "
                          f"model config changed?): missing {missing[:5]}, unexpected {unexpected[:5]}, "
                          f"shape differs {bad_shape[:5]}")
     with torch.no_grad():
@@ -455,6 +470,7 @@ def train(model: nn.Module, items: list[dict], *, opts, run_dir, val_items: list
                                 eps=opts.adam_eps)
     scaler = torch.amp.GradScaler(device.type) if precision == "fp16" else None
     lengths = [len(it["input_ids"]) for it in items]
+    fingerprint = data_fingerprint(items)
     p = plan(len(items), opts)
 
     position = {"step": 0, "epoch": 0, "step_in_epoch": 0, "tokens": 0, "supervised_tokens": 0,
@@ -462,23 +478,24 @@ def train(model: nn.Module, items: list[dict], *, opts, run_dir, val_items: list
     existing = checkpoint_dirs(run_dir)
     if resume:
         if not existing:
-            raise FileNotFoundError(f"--resume: no checkpoint in {run_dir / CHECKPOINTS}; start without --resume")
-        state = load_checkpoint(existing[-1], model, optimizer, scaler)
-        for key, want in (("n_items", len(items)), ("seed", opts.seed), ("micro_batch_size", opts.micro_batch_size),
+            raise ResumeError(f"--resume: no checkpoint in {run_dir / CHECKPOINTS}; start without --resume")
+        state = json.loads((existing[-1] / "state.json").read_text())
+        for key, want in (("n_items", len(items)), ("data_sha256", fingerprint), ("seed", opts.seed), ("micro_batch_size", opts.micro_batch_size),
                           ("grad_accum", opts.grad_accum), ("total_steps", p["total_steps"]), ("mode", opts.mode)):
             if state.get(key) != want:
-                raise ValueError(f"{existing[-1]}: saved with {key} = {state.get(key)!r}, this run has {want!r}; "
-                                 f"resuming would not continue the same run (use the saved config, or a new run dir)")
+                raise ResumeError(f"{existing[-1]}: saved with {key} = {state.get(key)!r}, this run has {want!r}; "
+                                  f"resuming would not continue the same run (use the saved config, or a new run dir)")
+        load_checkpoint(existing[-1], model, optimizer, scaler)
         position = {k: state[k] for k in position}
         print(f"resuming from {existing[-1]} (step {state['step']}, epoch {state['epoch'] + 1})", file=sys.stderr)
     elif existing:
-        raise FileExistsError(f"{run_dir} already has checkpoints ({existing[-1].name}); pass --resume to continue "
-                              f"that run, or choose another output directory")
+        raise ResumeError(f"{run_dir} already has checkpoints ({existing[-1].name}); pass --resume to continue "
+                          f"that run, or choose another output directory")
     log = MetricsLog(run_dir, opts, resume_step=position["step"] if resume else None, config=config)
 
     def snapshot(step: int, epoch: int, step_in_epoch: int) -> dict:
         return {**position, "step": step, "epoch": epoch, "step_in_epoch": step_in_epoch, "seed": opts.seed,
-                "n_items": len(items), "micro_batch_size": opts.micro_batch_size, "grad_accum": opts.grad_accum,
+                "n_items": len(items), "data_sha256": fingerprint, "micro_batch_size": opts.micro_batch_size, "grad_accum": opts.grad_accum,
                 "total_steps": p["total_steps"], "warmup_steps": p["warmup_steps"], "mode": opts.mode,
                 "schedule": {"kind": opts.schedule, "lr": opts.lr, "min_lr_ratio": opts.min_lr_ratio}}
 

@@ -15,7 +15,7 @@ from engine.loss import IGNORE_INDEX
 from engine.lora import apply_lora, load_adapter, lora_modules
 from engine.schedule import lr_at, warmup_steps_for
 from engine.config import TrainSection
-from engine.train import (EXTRA_OPTIONS, NonFiniteLossError, accumulate_gradients, build_optimizer, checkpoint_dirs,
+from engine.train import (EXTRA_OPTIONS, NonFiniteLossError, ResumeError, accumulate_gradients, build_optimizer, checkpoint_dirs,
                           collate, epoch_batches, load_checkpoint, loop_options, padding_waste, plan, prepare_model,
                           train)
 from models import load_model
@@ -228,8 +228,15 @@ def test_run_logs_validates_saves_and_learns(tiny, tmp_path):
     with torch.no_grad():
         torch.testing.assert_close(fresh(ids), model(ids))
     assert [d.name for d in checkpoint_dirs(tmp_path)] == ["step_0000004", "step_0000008", "step_0000012"]
-    with pytest.raises(FileExistsError, match="--resume"):
+    with pytest.raises(ResumeError, match="already has checkpoints .*pass --resume"):
         train(lora_model(tiny), items, opts=o, run_dir=tmp_path, progress=False)
+    with pytest.raises(ResumeError, match="saved with micro_batch_size = 2, this run has 4"):
+        train(lora_model(tiny), items, opts=opts(epochs=3, micro_batch_size=4), run_dir=tmp_path, resume=True,
+              progress=False)
+    with pytest.raises(ResumeError, match="saved with data_sha256"):
+        train(lora_model(tiny), items[::-1], opts=o, run_dir=tmp_path, resume=True, progress=False)
+    with pytest.raises(ResumeError, match="no checkpoint in"):
+        train(lora_model(tiny), items, opts=o, run_dir=tmp_path / "empty", resume=True, progress=False)
 
 
 def test_resume_after_a_kill_is_exact(tiny, tmp_path):
