@@ -93,7 +93,8 @@ def main() -> None:
 
     rows, result = [], {"machine": {"cpu_count": os.cpu_count(), "processor": platform.processor(),
                                     "platform": platform.platform(), "python": platform.python_version(),
-                                    "sqlite": sqlite3.sqlite_version},
+                                    "sqlite": sqlite3.sqlite_version,
+                                    "load_average_at_start": os.getloadavg()},
                         "command": " ".join([Path(sys.executable).name] + sys.argv),
                         "examples": len(examples), "skipped_missing_db": len(dev) - len(examples)}
 
