@@ -65,6 +65,7 @@ class ModelSection:
     blocksize: int = 64  # NF4 only: weights per absmax block
     skip_modules: tuple[str, ...] = ()  # NF4 only: linears kept dense, by name or suffix (e.g. ["down_proj"])
     device: str = "auto"  # auto (cuda if available, else cpu) | cpu | cuda | cuda:N | mps
+    chat_template: str = ""  # "" = the checkpoint's own; "chatml" | "plain" | path to a .jinja file (base models ship none)
 
     def __post_init__(self):
         _choice("model", "dtype", self.dtype, DTYPES)

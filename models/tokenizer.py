@@ -140,6 +140,34 @@ def _token_content(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+# Templates for checkpoints that ship none (base models), chosen with `load_tokenizer(chat_template=...)`.
+BUILTIN_TEMPLATES = {
+    # ChatML, as Qwen uses it; best when the vocabulary has <|im_start|> / <|im_end|>.
+    "chatml": (
+        "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + "
+        "'<|im_end|>' + '\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
+    ),
+    # Plain text sections ending the answer with the model's eos: works with any base model's vocabulary.
+    "plain": (
+        "{% for message in messages %}{% if message['role'] == 'system' %}{{ message['content'] + '\\n\\n' }}"
+        "{% elif message['role'] == 'user' %}{{ '### Question:\\n' + message['content'] + '\\n\\n' }}"
+        "{% elif message['role'] == 'assistant' %}{{ '### SQL:\\n' + message['content'] + eos_token }}{% endif %}"
+        "{% endfor %}{% if add_generation_prompt %}{{ '### SQL:\\n' }}{% endif %}"
+    ),
+}
+
+
+def _template_override(choice: str) -> str:
+    """A builtin template name, or a path to a .jinja file."""
+    if choice in BUILTIN_TEMPLATES:
+        return BUILTIN_TEMPLATES[choice]
+    path = Path(choice).expanduser()
+    if not path.is_file():
+        raise ChatTemplateError(f"chat_template {choice!r} is neither a builtin ({', '.join(BUILTIN_TEMPLATES)}) "
+                                "nor a .jinja file")
+    return path.read_text(encoding="utf-8")
+
+
 def _pick_chat_template(files: dict[str, Path], config: dict) -> str | None:
     if "chat_template.jinja" in files:
         return files["chat_template.jinja"].read_text(encoding="utf-8")
@@ -420,8 +448,12 @@ class Tokenizer:
         return prompt_ids, answer_ids
 
 
-def load_tokenizer(source: str | os.PathLike) -> Tokenizer:
-    """Tokenizer of a local directory or hub repo id (fetches only the tokenizer's own files)."""
+def load_tokenizer(source: str | os.PathLike, *, chat_template: str | None = None) -> Tokenizer:
+    """Tokenizer of a local directory or hub repo id (fetches only the tokenizer's own files).
+
+    chat_template: None uses the checkpoint's own template; a builtin name ("chatml", "plain") or a
+    path to a .jinja file replaces it (for base models that ship none).
+    """
     files = _fetch_tokenizer_files(source)
     try:
         backend = HFTokenizer.from_file(str(files["tokenizer.json"]))
@@ -458,4 +490,5 @@ def load_tokenizer(source: str | os.PathLike) -> Tokenizer:
         generation_eos_ids=tuple(int(i) for i in eos_ids),
         generation_pad_id=generation.get("pad_token_id"),
     )
-    return Tokenizer(backend, tokens, _pick_chat_template(files, config), name=str(source))
+    template = _template_override(chat_template) if chat_template else _pick_chat_template(files, config)
+    return Tokenizer(backend, tokens, template, name=str(source))

@@ -247,3 +247,20 @@ def test_qwen_matches_transformers(qwen):
             expected = ref.apply_chat_template(conv, tokenize=False, add_generation_prompt=gen)
             assert qwen.apply_chat_template(conv, add_generation_prompt=gen) == expected
             assert qwen.encode(expected) == ref.encode(expected, add_special_tokens=False)
+
+
+def test_template_override_for_base_models(tmp_path):
+    d = write_tiny_tokenizer(tmp_path / "base", chat_template=None)
+    # The builtin ChatML renders exactly like the checkpoint template of an instruct model.
+    assert load_tokenizer(d, chat_template="chatml").apply_chat_template(CONV) == CONV_CHATML
+    # "plain" ends the answer with eos, so the answer mask still finds the end of the turn.
+    tok = load_tokenizer(d, chat_template="plain")
+    conv = [{"role": "user", "content": "how many"}, {"role": "assistant", "content": "SELECT 1"}]
+    prompt, answer = tok.split_chat(conv)
+    assert prompt == "### Question:\nhow many\n\n### SQL:\n"
+    assert answer == "SELECT 1" + tok.special.eos
+    f = tmp_path / "t.jinja"
+    f.write_text(CHATML)
+    assert load_tokenizer(d, chat_template=str(f)).apply_chat_template(CONV) == CONV_CHATML
+    with pytest.raises(ChatTemplateError, match="neither a builtin"):
+        load_tokenizer(d, chat_template="nope")
