@@ -272,15 +272,16 @@ def read_schema(db_path: str | Path) -> dict[str, list[str]]:
         conn.close()
 
 
-def schema_hallucinations(sql: str | exp.Expression, schema: dict[str, Sequence[str]]) -> list[str] | None:
+def schema_hallucinations(sql: str, schema: dict[str, Sequence[str]],
+                          tree: exp.Expression | None = None) -> list[str] | None:
     """Names the query references that the schema does not have: ``"table"`` for an unknown
     table, ``"table.column"`` / ``"column"`` for an unknown column. Case-insensitive; quoted
     names unquoted; CTE names, table aliases, subquery aliases and select-list aliases are
     not schema names. An unqualified double-quoted name that is not a column is a string
     literal to SQLite (Spider's ``name = "Bob"``), so it is not counted. None if sqlglot
-    cannot parse the query. ``sql`` may be a tree from ``parse_sqlite``.
+    cannot parse the query. ``tree``: ``parse_sqlite(sql)`` when the caller has it already.
     """
-    tree = parse_sqlite(sql) if isinstance(sql, str) else sql
+    tree = tree if tree is not None else parse_sqlite(sql)
     if tree is None:
         return None
     tables = {t.lower(): {c.lower() for c in cols} for t, cols in schema.items()}
@@ -322,8 +323,8 @@ def schema_hallucinations(sql: str | exp.Expression, schema: dict[str, Sequence[
                     bad.append(f"{real}.{col.name}")
         elif cname not in scope_cols and cname not in derived_cols:
             ident = col.this
-            if isinstance(ident, exp.Identifier) and ident.quoted:
-                continue  # "text": SQLite falls back to a string literal
+            if isinstance(ident, exp.Identifier) and ident.quoted and f'"{col.name}"' in sql:
+                continue  # "text" that names no column: SQLite falls back to a string literal
             bad.append(col.name)
     return sorted(set(bad), key=str.lower)
 
@@ -614,7 +615,7 @@ def score_predictions(preds: Sequence, examples: Sequence, *, dialect: str = "sp
                 if c is not None and (it["db"], c) not in analysis:
                     tree = parse_sqlite(c)
                     analysis[(it["db"], c)] = (tree is not None,
-                                               schema_hallucinations(tree, schema) if tree is not None else None)
+                                               schema_hallucinations(c, schema, tree) if tree is not None else None)
         results = running.result()
 
     records = []

@@ -333,6 +333,7 @@ SCHEMA = {"Singer": ["Singer_ID", "Name", "Country", "Age"], "concert": ["concer
     ("SELECT x.n FROM (SELECT name AS n FROM singer) AS x", []),  # subquery alias
     ("SELECT count(*) AS c FROM singer ORDER BY c", []),  # select alias
     ('SELECT name FROM singer WHERE country = "Peru"', []),  # double-quoted string literal
+    ("SELECT `Name`, `Home Town` FROM singer", ["Home Town"]),  # backticks are always names
     ("SELECT name FROM singers", ["singers"]),
     ("SELECT nom FROM singer", ["nom"]),
     ("SELECT T1.nom FROM singer AS T1", ["singer.nom"]),
