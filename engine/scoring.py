@@ -496,7 +496,7 @@ def example_bucket(ex: Any, dialect: str) -> str:
     """Spider hardness (from the parsed ``sql`` dict if present, else from the gold text) or
     BIRD difficulty (from the data); 'unknown' when it cannot be told."""
     if dialect == "bird":
-        return str(_field(ex, "difficulty", default="unknown"))
+        return str(_field(ex, "difficulty", default="") or "unknown")
     given = _field(ex, "hardness")
     if given:
         return str(given)
