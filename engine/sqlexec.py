@@ -125,7 +125,7 @@ def split_statements(sql: str) -> list[str]:
 def classify_error(message: str) -> str:
     """Map an SQLite error message to an error category."""
     m = message.lower()
-    if m.startswith("interrupted") or "interrupted" in m:
+    if "interrupted" in m:
         return TIMEOUT
     if "no such table" in m:
         return NO_SUCH_TABLE
@@ -355,6 +355,8 @@ class SQLRunner:
                         self._replace(w)
                         continue
                     busy[w.conn] = w
+            if not busy:  # every send failed and its worker was replaced: assign again
+                continue
             wait_s = None
             if self.timeout is not None:
                 now = time.monotonic()
