@@ -2,7 +2,9 @@
 
 Module names equal the checkpoint keys (`model.layers.3.self_attn.q_proj.weight`), so loading
 needs no rename table. RoPE uses the checkpoint's layout: the two halves of each head are the
-(real, imaginary) pairs (`rotate_half`), not interleaved pairs.
+(real, imaginary) pairs (`rotate_half`), not interleaved pairs. RMSNorm, RoPE and the SwiGLU gate
+go through kernels/ (rmsnorm.py, rope.py, swiglu.py): the pure-torch twin on CPU, Triton on CUDA,
+as kernels/backend.py decides.
 
 Shapes: B batch, T new tokens, S key positions (T without a cache, cache_pos + T with one),
 H hidden, nh query heads, nkv key/value heads, hd head_dim, V vocab.
@@ -20,6 +22,10 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.checkpoint import checkpoint
 
+from kernels.rmsnorm import rms_norm
+from kernels.rope import apply_rope, rotate_half  # noqa: F401  (rotate_half: re-exported for callers)
+from kernels.swiglu import swiglu
+
 from .config import ModelConfig, rope_inv_freq
 
 
@@ -32,20 +38,7 @@ class RMSNorm(nn.Module):
         self.eps = eps
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        dtype = x.dtype
-        x = x.float()
-        x = x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps)
-        return self.weight * x.to(dtype)
-
-
-def rotate_half(x: torch.Tensor) -> torch.Tensor:
-    x1, x2 = x.chunk(2, dim=-1)
-    return torch.cat((-x2, x1), dim=-1)
-
-
-def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
-    """x: (B, n, T, hd); cos, sin: (B, 1, T, hd) in x's dtype."""
-    return x * cos + rotate_half(x) * sin
+        return rms_norm(x, self.weight, self.eps)  # kernels/rmsnorm.py: torch twin or Triton, per device
 
 
 @dataclass
@@ -95,9 +88,15 @@ class Attention(nn.Module):
         q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
         if cache is not None:
             kc, vc = cache.k[self.layer_idx], cache.v[self.layer_idx]
-            kc[:, :, cache_pos:cache_pos + T] = k
-            vc[:, :, cache_pos:cache_pos + T] = v
-            k, v = kc[:, :, :cache_pos + T], vc[:, :, :cache_pos + T]  # (B, nkv, S, hd)
+            if isinstance(cache_pos, torch.Tensor):  # static shapes (CUDA graphs): attend over every slot
+                slots = cache_pos.reshape(-1)[:1] + torch.arange(T, device=kc.device)  # (T,)
+                kc.index_copy_(2, slots, k)
+                vc.index_copy_(2, slots, v)
+                k, v = kc, vc  # (B, nkv, max_len, hd); the mask hides the slots not written yet
+            else:
+                kc[:, :, cache_pos:cache_pos + T] = k
+                vc[:, :, cache_pos:cache_pos + T] = v
+                k, v = kc[:, :, :cache_pos + T], vc[:, :, :cache_pos + T]  # (B, nkv, S, hd)
         if cfg.gqa_groups > 1:  # (B, nkv, S, hd) -> (B, nh, S, hd)
             k = k.repeat_interleave(cfg.gqa_groups, dim=1)
             v = v.repeat_interleave(cfg.gqa_groups, dim=1)
@@ -120,7 +119,7 @@ class MLP(nn.Module):
         self.down_proj = nn.Linear(i, h, bias=bias)
 
     def forward(self, x):
-        return self.down_proj(F.silu(self.gate_proj(x)) * self.up_proj(x))
+        return self.down_proj(swiglu(self.gate_proj(x), self.up_proj(x)))  # kernels/swiglu.py
 
 
 class DecoderLayer(nn.Module):
@@ -176,22 +175,29 @@ class CausalLM(nn.Module):
 
     def hidden_states(self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None, *,
                       position_ids: torch.Tensor | None = None, cache: KVCache | None = None,
-                      cache_pos: int = 0) -> torch.Tensor:
+                      cache_pos: int | torch.Tensor = 0) -> torch.Tensor:
         """Final-normed hidden states (B, T, H).
 
         attention_mask: (B, S) of 1 for real tokens, 0 for padding; S = T without a cache, and
         cache_pos + T (the slots written so far) with one. Positions default to the count of real
         tokens before each one, so a left-padded row gets the positions it would have alone.
+        A tensor cache_pos (one element, on the model's device) keeps every shape fixed, as CUDA
+        graph capture needs: attention runs over all cache.max_len slots and S = cache.max_len.
         """
         B, T = input_ids.shape
         x = self.model.embed_tokens(input_ids)  # (B, T, H)
+        static = cache is not None and isinstance(cache_pos, torch.Tensor)
         if position_ids is None:
             if attention_mask is None:
-                position_ids = torch.arange(cache_pos, cache_pos + T, device=x.device).expand(B, T)
+                position_ids = (cache_pos + torch.arange(T, device=x.device)).expand(B, T)
+            elif static:  # the real tokens before each new slot
+                slots = (cache_pos.reshape(-1)[:1] + torch.arange(T, device=x.device)).expand(B, T)
+                position_ids = (attention_mask.long().cumsum(-1) - 1).clamp(min=0).gather(1, slots)
             else:
                 position_ids = (attention_mask.long().cumsum(-1) - 1).clamp(min=0)[:, -T:]
         cos, sin = self.rope(position_ids, x.dtype)
-        mask = self._mask(attention_mask, B, T, cache_pos, x.device, cache is not None)
+        mask = self._mask(attention_mask, B, T, cache_pos, x.device, cache is not None,
+                          cache.max_len if static else None)
         checkpointed = self.gradient_checkpointing and self.training and torch.is_grad_enabled()
         for layer in self.model.layers:
             if checkpointed:
@@ -201,12 +207,18 @@ class CausalLM(nn.Module):
         return self.model.norm(x)
 
     @staticmethod
-    def _mask(attention_mask, B, T, cache_pos, device, cached):
-        """Boolean (B, 1, T, S) mask, True where a query may attend; None for plain causal."""
+    def _mask(attention_mask, B, T, cache_pos, device, cached, S=None):
+        """Boolean (B, 1, T, S) mask, True where a query may attend; None for plain causal.
+
+        S: key slots, cache_pos + T unless given (the whole static cache for a tensor cache_pos).
+        """
         if attention_mask is None and not cached:
             return None  # SDPA's is_causal fast path
-        S = cache_pos + T
-        q_slot = torch.arange(cache_pos, S, device=device)[:, None]  # (T, 1)
+        if S is None:
+            S = cache_pos + T
+        else:
+            cache_pos = cache_pos.reshape(-1)[:1]  # (1,)
+        q_slot = (cache_pos + torch.arange(T, device=device))[:, None]  # (T, 1)
         k_slot = torch.arange(S, device=device)[None, :]  # (1, S)
         allowed = (k_slot <= q_slot)[None, None]  # (1, 1, T, S)
         if attention_mask is not None:
