@@ -45,7 +45,6 @@ import json
 import math
 import os
 import random
-import resource
 import shutil
 import sys
 import time
@@ -145,7 +144,11 @@ def peak_memory(device: torch.device) -> dict:
         return {"memory_kind": "cuda max_memory_allocated / max_memory_reserved",
                 "peak_allocated_mb": round(torch.cuda.max_memory_allocated(device) / 2**20, 1),
                 "peak_reserved_mb": round(torch.cuda.max_memory_reserved(device) / 2**20, 1)}
-    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
+    import resource  # Unix only
+
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux, bytes on macOS
+    if sys.platform == "darwin":
+        rss_kb /= 1024
     return {"memory_kind": "process peak RSS (ru_maxrss)", "peak_rss_mb": round(rss_kb / 1024, 1)}
 
 
