@@ -1,0 +1,82 @@
+"""Text-to-SQL evaluation: generate and score, score a predictions file, or compare two reports.
+
+    python eval.py CONFIG [--adapter DIR] [--set section.key=value ...] [--out DIR] [--max-examples N]
+    python eval.py --score PREDICTIONS --data spider:DIR            (DIR holds dev.json and database/)
+    python eval.py --score PREDICTIONS --data bird:DIR --db-dir DIR/dev_databases
+    python eval.py --score PREDICTIONS --data jsonl:FILE            (rows with question, sql, db_path)
+    python eval.py --compare REPORT_A REPORT_B                      (e.g. eval-base vs eval)
+
+Thin: parse, build, run, save; the work is in engine/evaluate.py (and engine/scoring.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="eval.py", description="Measure text-to-SQL: execution accuracy with Spider / BIRD semantics.",
+        epilog="Outputs: report.json, report.md, predictions.jsonl and the official evaluators' input files.")
+    p.add_argument("config", nargs="?", help="run config (TOML): [model], [data] eval_path, [eval]")
+    p.add_argument("--adapter", help="LoRA adapter folder (train.py writes <run_dir>/adapter)")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                   help="override a config value, e.g. --set eval.num_samples=4 (repeatable)")
+    p.add_argument("--out", help="output folder (default <run_dir>/eval, or <run_dir>/eval-base without --adapter; "
+                                 "with --score: <predictions stem>-eval beside the file)")
+    p.add_argument("--max-examples", type=int, help="evaluate the first N examples only (overrides eval.max_examples)")
+    p.add_argument("--score", metavar="PREDICTIONS",
+                   help="score a predictions file (Spider's one SQL per line, JSONL or BIRD's json) with no model")
+    p.add_argument("--data", metavar="KIND:PATH", help="with --score: spider:DIR, bird:DIR or jsonl:FILE")
+    p.add_argument("--db-dir", help="with --score: folder of <db_id>/<db_id>.sqlite (default: beside the dataset)")
+    p.add_argument("--timeout", type=float, help="with --score: seconds per query (default: [eval] timeout's default)")
+    p.add_argument("--workers", type=int, help="SQL worker processes (default: one per CPU)")
+    p.add_argument("--compare", nargs=2, metavar=("REPORT_A", "REPORT_B"),
+                   help="print two report.json side by side with B - A")
+    args = p.parse_args(argv)
+    modes = [m for m, on in (("CONFIG", args.config), ("--score", args.score), ("--compare", args.compare)) if on]
+    if len(modes) != 1:
+        p.error("give exactly one of CONFIG, --score PREDICTIONS or --compare REPORT_A REPORT_B"
+                + (f" (got {', '.join(modes)})" if modes else ""))
+    if args.score and not args.data:
+        p.error("--score needs --data KIND:PATH (spider:DIR, bird:DIR or jsonl:FILE)")
+    if not args.score and (args.data or args.db_dir or args.timeout is not None):
+        p.error("--data, --db-dir and --timeout go with --score (a config's [eval] timeout applies otherwise)")
+    if not args.config and (args.adapter or args.overrides or args.max_examples is not None):
+        p.error("--adapter, --set and --max-examples go with CONFIG")
+    return args
+
+
+def main(argv=None) -> int:
+    from engine.config import ConfigError, load_config
+    from engine.data import DataError
+    from engine.evaluate import (EvalError, compare_report_files, evaluate_config, score_existing,
+                                 summary_lines)
+    from engine.lora import AdapterError
+    from models.config import ModelConfigError
+    from models.loader import CheckpointError
+    from models.tokenizer import TokenizerError
+
+    args = parse_args(argv)
+    try:
+        if args.compare:
+            print(compare_report_files(*args.compare), end="")
+            return 0
+        if args.score:
+            report = score_existing(args.score, args.data, db_dir=args.db_dir, out_dir=args.out,
+                                    timeout=args.timeout, workers=args.workers)
+        else:
+            cfg = load_config(args.config, overrides=args.overrides)
+            report = evaluate_config(cfg, config_path=args.config, adapter=args.adapter, out_dir=args.out,
+                                     max_examples=args.max_examples, workers=args.workers)
+    except (EvalError, ConfigError, DataError, AdapterError, CheckpointError, ModelConfigError,
+            TokenizerError) as e:
+        print(f"eval.py: error: {e}", file=sys.stderr)
+        return 2
+    print("\n".join(summary_lines(report)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,376 @@
+"""eval.py end to end, in process: a tiny random model with a byte-level ChatML tokenizer, a tiny
+SQLite database and JSONL / Spider / BIRD-shaped eval sets written here; scores of predictions
+files checked against hand-made expectations; --compare; each user error.
+"""
+
+import json
+import sqlite3
+
+import pytest
+import torch
+from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers
+
+import eval as eval_cli
+from engine.evaluate import EvalError, parse_data_spec
+from models.config import ModelConfig
+from models.transformer import CausalLM
+
+CHATML = ("{% for m in messages %}{{ '<|im_start|>' + m['role'] + '\\n' + m['content'] + '<|im_end|>\\n' }}"
+          "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}")
+
+SINGERS = [(1, "Ada", "France", 30), (2, "Ben", "Spain", 41), (3, "Cara", "France", 25), (4, "Dan", "Italy", 52)]
+CONCERTS = [(1, 1, 2014), (2, 1, 2015), (3, 2, 2014), (4, 4, 2016), (5, 4, 2017)]
+# (question, gold SQL, a wrong prediction: runs but returns other rows, or fails)
+ROWS = [
+    ("How many singers are there?", "SELECT count(*) FROM singer", "SELECT count(*) FROM concert"),
+    ("Names of singers from France.", "SELECT name FROM singer WHERE country = 'France'",
+     "SELECT name FROM singer WHERE country = 'Spain'"),
+    ("Singers ordered by age.", "SELECT name FROM singer ORDER BY age",
+     "SELECT name FROM singer ORDER BY age DESC"),
+    ("Concerts in 2014.", "SELECT concert_id FROM concert WHERE year = 2014", "SELECT concert_id FROM concert"),
+    ("Oldest singer's name.", "SELECT name FROM singer ORDER BY age DESC LIMIT 1", "SELECT nme FROM singer"),
+    ("Concerts per singer.", "SELECT singer_id, count(*) FROM concert GROUP BY singer_id",
+     "SELECT singer_id FROM concerts"),
+]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def make_db(path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE singer (singer_id INTEGER PRIMARY KEY, name TEXT, country TEXT, age INTEGER)")
+    conn.execute("CREATE TABLE concert (concert_id INTEGER PRIMARY KEY, singer_id INTEGER, year INTEGER)")
+    conn.executemany("INSERT INTO singer VALUES (?, ?, ?, ?)", SINGERS)
+    conn.executemany("INSERT INTO concert VALUES (?, ?, ?)", CONCERTS)
+    conn.commit()
+    conn.close()
+    return path
+
+
+def write_random_qwen2(path, vocab_size, seed=3):
+    """config.json + model.safetensors of a 2-layer qwen2 with random weights (no transformers
+    import: it would double this file's run time)."""
+    from safetensors.torch import save_file
+
+    hf = {"model_type": "qwen2", "architectures": ["Qwen2ForCausalLM"], "vocab_size": vocab_size,
+          "hidden_size": 64, "intermediate_size": 160, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
+          "max_position_embeddings": 2048, "rms_norm_eps": 1e-6, "rope_theta": 1e6, "hidden_act": "silu",
+          "tie_word_embeddings": False}
+    g = torch.Generator().manual_seed(seed)
+    state = {k: (torch.ones_like(v) if k.endswith("norm.weight") else torch.randn(v.shape, generator=g) * 0.1)
+             for k, v in CausalLM(ModelConfig.from_hf(hf)).state_dict().items()}
+    save_file(state, str(path / "model.safetensors"))
+    (path / "config.json").write_text(json.dumps(hf))
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """A tiny model dir (weights + byte-level tokenizer with a chat template), a JSONL eval set on
+    one database, a run config, and a Spider-layout folder with the same questions."""
+    root = tmp_path_factory.mktemp("eval")
+    model_dir = root / "model"
+    alphabet = sorted(pre_tokenizers.ByteLevel.alphabet())
+    tok = Tokenizer(models.BPE(vocab={c: i for i, c in enumerate(alphabet)}, merges=[]))
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
+    tok.decoder = decoders.ByteLevel()
+    tok.add_special_tokens([AddedToken(t, special=True, normalized=False)
+                            for t in ("<|endoftext|>", "<|im_start|>", "<|im_end|>")])
+    model_dir.mkdir()
+    tok.save(str(model_dir / "tokenizer.json"))
+    (model_dir / "tokenizer_config.json").write_text(json.dumps(
+        {"eos_token": "<|im_end|>", "pad_token": "<|endoftext|>", "chat_template": CHATML}))
+    write_random_qwen2(model_dir, vocab_size=tok.get_vocab_size())
+
+    data = root / "data"
+    make_db(data / "db" / "concerts.sqlite")
+    with open(data / "eval.jsonl", "w") as f:
+        for q, gold, _ in ROWS:
+            f.write(json.dumps({"question": q, "sql": gold, "db_path": "db/concerts.sqlite", "db_id": "concerts"}) + "\n")
+
+    spider = root / "spider"
+    make_db(spider / "database" / "concerts" / "concerts.sqlite")
+    (spider / "dev.json").write_text(json.dumps([{"question": q, "query": g, "db_id": "concerts"} for q, g, _ in ROWS]))
+
+    config = root / "tiny.toml"
+    config.write_text(f"""
+[model]
+source = "{model_dir}"
+dtype = "fp32"
+device = "cpu"
+
+[data]
+format = "jsonl"
+eval_path = "{data / 'eval.jsonl'}"
+schema_style = "compact"
+sample_rows = 0
+system_prompt = ""
+
+[train]
+run_dir = "{root / 'run'}"
+
+[eval]
+max_new_tokens = 6
+batch_size = 4
+timeout = 5.0
+""")
+    return {"root": root, "config": config, "run": root / "run", "spider": spider, "model": model_dir}
+
+
+def read_jsonl(path):
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def run_main(argv, capsys):
+    rc = eval_cli.main(argv)
+    out = capsys.readouterr()
+    return rc, out.out, out.err
+
+
+# ----------------------------------------------------------------------------- generate + score
+
+
+def test_config_run_writes_every_output(world, capsys):
+    rc, out, err = run_main([str(world["config"]), "--workers", "1"], capsys)
+    assert rc == 0, err
+    out_dir = world["run"] / "eval-base"
+    for name in ("report.json", "report.md", "predictions.jsonl", "pred_spider.sql", "gold_spider.sql"):
+        assert (out_dir / name).is_file(), name
+    report = json.loads((out_dir / "report.json").read_text())
+    for key in ("execution_accuracy", "valid_sql", "exact_match", "token_match", "hallucination_rate"):
+        assert 0.0 <= report[key] <= 1.0
+    assert report["count"] == len(ROWS) and report["dialect"] == "spider"
+    assert report["model"] == str(world["model"]) and report["adapter"] is None
+    assert report["settings"]["max_new_tokens"] == 6 and report["settings"]["device"] == "cpu"
+    assert set(report["timings"]) >= {"load_s", "generate_s", "score_s", "total_s"}
+    assert sum(report["outcomes"].values()) == len(ROWS)
+    assert report["by_hardness"]["all"]["count"] == len(ROWS)
+
+    rows = read_jsonl(out_dir / "predictions.jsonl")
+    assert [r["index"] for r in rows] == list(range(len(ROWS)))
+    assert [r["gold_sql"] for r in rows] == [g for _, g, _ in ROWS]
+    assert [r["question"] for r in rows] == [q for q, _, _ in ROWS]
+    for r in rows:
+        assert {"db_id", "pred_sql", "exec_match", "error", "hardness", "valid", "samples", "raw_outputs"} <= set(r)
+        assert len(r["raw_outputs"]) == 1
+    # the headline figure is the mean of the per-example matches
+    assert report["execution_accuracy"] == sum(r["exec_match"] for r in rows) / len(rows)
+    gold_lines = (out_dir / "gold_spider.sql").read_text().splitlines()
+    assert gold_lines == [f"{g}\tconcerts" for _, g, _ in ROWS]
+    assert len((out_dir / "pred_spider.sql").read_text().splitlines()) == len(ROWS)
+    assert "execution_accuracy" in out and str(out_dir) in out
+
+
+def test_adapter_sampling_votes_and_reports_pass_at_k(world, tmp_path, capsys):
+    from engine.lora import apply_lora, lora_modules, save_adapter
+    from models import load_model
+
+    model = load_model(world["model"], dtype=torch.float32)
+    apply_lora(model, r=4, alpha=8, dropout=0.0, target_modules=("q_proj", "v_proj"))
+    with torch.no_grad():
+        for m in lora_modules(model).values():
+            m.lora_B.weight.normal_(0, 0.5)  # a real update, not peft's zero init
+    adapter = save_adapter(model, tmp_path / "adapter")
+
+    rc, out, err = run_main([str(world["config"]), "--adapter", str(adapter), "--max-examples", "3",
+                             "--set", "eval.num_samples=3", "--set", "eval.temperature=1.0", "--workers", "1"], capsys)
+    assert rc == 0, err
+    out_dir = world["run"] / "eval"
+    report = json.loads((out_dir / "report.json").read_text())
+    assert report["adapter"] == str(adapter) and report["settings"]["adapter_modules"] == 2 * 2  # 2 layers
+    assert report["count"] == 3 and report["num_samples"] == 3
+    assert set(report["pass_at_k"]) == {"1", "2", "3"}
+    rows = read_jsonl(out_dir / "predictions.jsonl")
+    assert len(rows) == 3
+    for r in rows:
+        assert len(r["raw_outputs"]) == 3 and len(r["samples"]) == 3 and len(r["sample_exec_match"]) == 3
+        assert r["pred_sql"] == r["samples"][r["vote_index"]]
+    # pass@k is 1 - C(n-c, k) / C(n, k) per example, averaged
+    assert report["pass_at_k"]["3"] == sum(any(r["sample_exec_match"]) for r in rows) / 3
+
+
+# ----------------------------------------------------------------------------- --score
+
+
+def write_spider_preds(path, right):
+    path.write_text("".join((g if i in right else w) + "\n" for i, (_, g, w) in enumerate(ROWS)))
+    return path
+
+
+def test_score_spider_predictions_file(world, tmp_path, capsys):
+    right = {0, 2, 3}
+    preds = write_spider_preds(tmp_path / "preds.sql", right)
+    rc, out, err = run_main(["--score", str(preds), "--data", f"spider:{world['spider']}", "--out",
+                             str(tmp_path / "a"), "--workers", "1"], capsys)
+    assert rc == 0, err
+    report = json.loads((tmp_path / "a" / "report.json").read_text())
+    assert report["execution_accuracy"] == pytest.approx(len(right) / len(ROWS))
+    # row 1 runs but returns other rows; row 4 names a column that does not exist, row 5 a table
+    assert report["outcomes"]["correct"] == 3
+    assert report["outcomes"]["wrong_result"] == 1
+    assert report["outcomes"]["no_such_column"] == 1 and report["outcomes"]["no_such_table"] == 1
+    rows = read_jsonl(tmp_path / "a" / "predictions.jsonl")
+    assert [r["exec_match"] for r in rows] == [i in right for i in range(len(ROWS))]
+    assert report["predictions"] == str(preds) and report["model"] is None
+
+    # the same predictions as JSONL score the same; so does the official pred file we wrote
+    jsonl = tmp_path / "preds.jsonl"
+    jsonl.write_text("".join(json.dumps({"index": i, "pred_sql": (g if i in right else w)}) + "\n"
+                             for i, (_, g, w) in enumerate(ROWS)))
+    for source, out_dir in ((jsonl, "b"), (tmp_path / "a" / "pred_spider.sql", "c")):
+        assert eval_cli.main(["--score", str(source), "--data", f"spider:{world['spider'] / 'dev.json'}",
+                              "--out", str(tmp_path / out_dir), "--workers", "1"]) == 0
+        again = json.loads((tmp_path / out_dir / "report.json").read_text())
+        assert again["execution_accuracy"] == report["execution_accuracy"]
+        assert again["outcomes"] == report["outcomes"]
+
+
+def test_order_by_in_gold_makes_row_order_count(world, tmp_path):
+    right = {0, 3}  # row 2 gets the reversed order: same bag of rows, wrong because gold has ORDER BY
+    preds = write_spider_preds(tmp_path / "preds.sql", right)
+    assert eval_cli.main(["--score", str(preds), "--data", f"spider:{world['spider']}", "--out", str(tmp_path / "o"),
+                          "--workers", "1"]) == 0
+    rows = read_jsonl(tmp_path / "o" / "predictions.jsonl")
+    assert rows[2]["exec_match"] is False and rows[2]["error"] == "wrong_result"
+
+
+def test_score_bird_predictions_with_db_dir(world, tmp_path):
+    bird = tmp_path / "bird"
+    make_db(tmp_path / "dbs" / "concerts" / "concerts.sqlite")
+    levels = ["simple", "moderate", "challenging", "simple", "moderate", "simple"]
+    bird.mkdir()
+    (bird / "dev.json").write_text(json.dumps([
+        {"question_id": i, "question": q, "evidence": "", "SQL": g, "db_id": "concerts", "difficulty": levels[i]}
+        for i, (q, g, _) in enumerate(ROWS)]))
+    right = {0, 1, 2}
+    # BIRD's evaluator input: {"i": "SQL\t----- bird -----\tdb_id"}
+    preds = tmp_path / "predict_dev.json"
+    preds.write_text(json.dumps({str(i): f"{g if i in right else w}\t----- bird -----\tconcerts"
+                                 for i, (_, g, w) in enumerate(ROWS)}))
+    assert eval_cli.main(["--score", str(preds), "--data", f"bird:{bird}", "--db-dir", str(tmp_path / "dbs"),
+                          "--out", str(tmp_path / "out"), "--workers", "1"]) == 0
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["dialect"] == "bird"
+    assert report["execution_accuracy"] == pytest.approx(3 / 6)
+    # set semantics: row 2's reversed order would count as right here, but row 2 is gold anyway
+    table = report["by_difficulty"]
+    assert [table[k]["count"] for k in ("simple", "moderate", "challenging")] == [3, 2, 1]
+    assert table["simple"]["execution_accuracy"] == pytest.approx(1 / 3)  # rows 0 right; 3, 5 wrong
+    assert table["moderate"]["execution_accuracy"] == pytest.approx(1 / 2)  # row 1 right, row 4 wrong
+    assert table["challenging"]["execution_accuracy"] == 1.0  # row 2
+    official = json.loads((tmp_path / "out" / "predict_bird.json").read_text())
+    assert official["0"] == f"{ROWS[0][1]}\t----- bird -----\tconcerts"
+
+
+def test_score_jsonl_dataset(world, tmp_path):
+    preds = write_spider_preds(tmp_path / "p.sql", {1, 4, 5})
+    assert eval_cli.main(["--score", str(preds), "--data", f"jsonl:{world['root'] / 'data' / 'eval.jsonl'}",
+                          "--out", str(tmp_path / "j"), "--workers", "1"]) == 0
+    report = json.loads((tmp_path / "j" / "report.json").read_text())
+    assert report["execution_accuracy"] == pytest.approx(3 / 6)
+
+
+# ----------------------------------------------------------------------------- --compare
+
+
+def test_compare_prints_both_reports_with_deltas(world, tmp_path, capsys):
+    for name, right in (("eval-base", {0}), ("eval", {0, 1, 3})):
+        preds = write_spider_preds(tmp_path / f"{name}.sql", right)
+        assert eval_cli.main(["--score", str(preds), "--data", f"spider:{world['spider']}",
+                              "--out", str(tmp_path / name), "--workers", "1"]) == 0
+    capsys.readouterr()
+    rc, out, err = run_main(["--compare", str(tmp_path / "eval-base" / "report.json"),
+                             str(tmp_path / "eval" / "report.json")], capsys)
+    assert rc == 0, err
+    assert "| figure | eval-base | eval | eval - eval-base |" in out
+    assert "| execution_accuracy | 0.1667 | 0.5000 | +0.3333 |" in out
+    base = json.loads((tmp_path / "eval-base" / "report.json").read_text())
+    tuned = json.loads((tmp_path / "eval" / "report.json").read_text())
+    for bucket, row in tuned["by_hardness"].items():
+        a, b = base["by_hardness"][bucket]["execution_accuracy"], row["execution_accuracy"]
+        assert f"| execution_accuracy [{bucket}] | {a:.4f} | {b:.4f} | {b - a:+.4f} |" in out
+
+
+# ----------------------------------------------------------------------------- errors
+
+
+def test_errors_are_named(world, tmp_path, capsys):
+    def error_of(argv):
+        rc, _, err = run_main(argv, capsys)
+        assert rc == 2
+        return err
+
+    assert "no such config file" in error_of([str(tmp_path / "missing.toml")])
+    assert "--adapter" in error_of([str(world["config"]), "--adapter", str(tmp_path / "nope")])
+    assert "eval_path is empty" in error_of([str(world["config"]), "--set", "data.eval_path=''"])
+
+    no_db = tmp_path / "no_db.jsonl"
+    no_db.write_text(json.dumps({"question": "q", "sql": "SELECT 1", "schema": "t(a)"}) + "\n")
+    assert "jsonl rows need a db_path" in error_of([str(world["config"]), "--set", f"data.eval_path='{no_db}'"])
+
+    short = tmp_path / "short.sql"
+    short.write_text("SELECT 1\n" * (len(ROWS) - 1))
+    err = error_of(["--score", str(short), "--data", f"spider:{world['spider']}"])
+    assert f"{len(ROWS) - 1} predictions for {len(ROWS)} examples" in err
+
+    err = error_of(["--score", str(short), "--data", f"sparql:{world['spider']}"])
+    assert "spider, bird, jsonl" in err
+    no_dbs = tmp_path / "bird"
+    no_dbs.mkdir()
+    (no_dbs / "dev.json").write_text("[]")
+    assert "no database folder" in error_of(["--score", str(short), "--data", f"bird:{no_dbs}"])
+    assert "no such file" in error_of(["--score", str(tmp_path / "none.sql"), "--data", f"spider:{world['spider']}"])
+
+    with pytest.raises(SystemExit):  # no mode at all: argparse's usage error
+        eval_cli.parse_args([])
+    with pytest.raises(SystemExit):
+        eval_cli.parse_args(["--score", str(short)])  # --data missing
+    with pytest.raises(EvalError, match="holds none of"):
+        parse_data_spec(f"spider:{tmp_path}")
+
+
+def test_answers_flow_through_extraction_to_scores(world, tmp_path, monkeypatch):
+    """With decoding replaced by canned answers (gold SQL in a fence for rows 0 and 3, prose for
+    row 1, a wrong query for the rest), the figures are the hand-computed ones; the prompts the
+    decoder received are the chat-rendered questions in dataset order."""
+    import engine.generate
+    from engine.generate import Completion
+
+    seen = []
+
+    def canned(model, tokenizer, prompts, **kw):
+        texts = {0: f"```sql\n{ROWS[0][1]};\n```", 1: "I cannot answer that.", 3: f"SQL: {ROWS[3][1]}"}
+        seen.extend(tokenizer.decode(p) for p in prompts)
+        return [[Completion((1,), "stop_token", texts.get(i, ROWS[i][2]))] * kw["num_samples"]
+                for i in range(len(prompts))]
+
+    monkeypatch.setattr(engine.generate, "generate", canned)
+    assert eval_cli.main([str(world["config"]), "--out", str(tmp_path / "e"), "--workers", "1"]) == 0
+    assert [q in p and "singer(" in p for p, (q, _, _) in zip(seen, ROWS)] == [True] * len(ROWS)
+    assert all(p.endswith("<|im_start|>assistant\n") for p in seen)
+    report = json.loads((tmp_path / "e" / "report.json").read_text())
+    assert report["execution_accuracy"] == pytest.approx(2 / 6)
+    assert report["exact_match"] == pytest.approx(2 / 6)
+    assert report["outcomes"]["no_sql"] == 1 and report["outcomes"]["correct"] == 2
+    rows = read_jsonl(tmp_path / "e" / "predictions.jsonl")
+    assert rows[0]["pred_sql"] == ROWS[0][1] and rows[0]["raw_outputs"] == [f"```sql\n{ROWS[0][1]};\n```"]
+    assert rows[1]["pred_sql"] is None and rows[1]["error"] == "no_sql"
+
+
+def test_nf4_per_config(world):
+    """model.quantize = "nf4" in the config loads the decoder linears as NF4 for evaluation."""
+    pytest.importorskip("kernels.nf4_linear", reason="kernels/nf4_linear.py (NF4Linear) is not in yet")
+    from engine.config import load_config
+    from engine.evaluate import load_for_eval
+
+    cfg = load_config(world["config"], overrides=["model.quantize=nf4"])
+    model, tokenizer, info = load_for_eval(cfg)
+    assert info["quantize"] == "nf4"
+    assert type(model.model.layers[0].self_attn.q_proj).__name__ == "NF4Linear"
+    assert type(model.lm_head).__name__ != "NF4Linear"
