@@ -337,6 +337,39 @@ def read_dataset(spec: DataSpec) -> list[dict]:
     return [{**row, "source": (str(spec.path), i)} for i, row in enumerate(rows)]
 
 
+def indexed_predictions(path: Path) -> dict[int, object] | None:
+    """{dataset row: prediction} for a JSONL file whose every row has an integer ``index`` (as
+    predictions.jsonl has: a run on part of a dataset, or with rows the loader skipped, names the
+    rows it answered); None for any other file."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json" or not text.lstrip().startswith("{"):
+        return None
+    try:
+        rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    except json.JSONDecodeError:
+        return None  # read_predictions names the bad line
+    if not rows or not all(isinstance(r, dict) and isinstance(r.get("index"), int) for r in rows):
+        return None
+    index = sorted(r["index"] for r in rows)
+    dup = sorted({i for i, j in zip(index, index[1:]) if i == j})
+    if dup:
+        raise ValueError(f"{path}: index {dup[:5]} appears more than once; one prediction per dataset row")
+    return dict(zip(index, read_predictions(path)))  # read_predictions orders rows by index
+
+
+def select_indexed(indexed: dict[int, object], examples: Sequence[dict], source: str) -> tuple[list, list]:
+    """(the examples whose dataset row has a prediction, their predictions), in dataset order."""
+    from engine.scoring import example_index
+
+    rows = [example_index(ex, i) for i, ex in enumerate(examples)]
+    unknown = sorted(set(indexed) - set(rows))
+    if unknown:
+        raise ValueError(f"{source}: index {unknown[:5]}{' ...' if len(unknown) > 5 else ''} is not a row of the "
+                         f"dataset ({len(examples)} rows, 0-based); is it the predictions file of another dataset?")
+    keep = [i for i, r in enumerate(rows) if r in indexed]
+    return [examples[i] for i in keep], [indexed[rows[i]] for i in keep]
+
+
 def score_existing(pred_path: str | Path, data: str, *, db_dir: str | Path | None = None,
                    out_dir: str | Path | None = None, timeout: float | None = None, workers: int | None = None,
                    progress: bool | None = None) -> dict:
@@ -350,10 +383,18 @@ def score_existing(pred_path: str | Path, data: str, *, db_dir: str | Path | Non
         raise EvalError(f"--score {pred_path}: no such file")
     spec = parse_data_spec(data, db_dir)
     examples = read_dataset(spec)
+    n_rows = len(examples)
     try:
-        preds = align_predictions(read_predictions(pred_path), examples, source=str(pred_path))
+        indexed = indexed_predictions(pred_path)
+        if indexed is None:
+            preds = align_predictions(read_predictions(pred_path), examples, source=str(pred_path))
+        else:
+            examples, preds = select_indexed(indexed, examples, source=str(pred_path))
     except ValueError as e:
         raise EvalError(str(e)) from None
+    if len(examples) < n_rows:
+        print(f"note: {pred_path} has predictions for {len(examples)} of the {n_rows} dataset rows "
+              f"(its 'index' fields name them); scoring those", file=sys.stderr)
     dialect = dialect_of(spec.kind)
     timeout = EvalSection().timeout if timeout is None else timeout
     records, summary = score_with_progress(preds, examples, dialect=dialect, timeout=timeout, workers=workers,
@@ -361,6 +402,7 @@ def score_existing(pred_path: str | Path, data: str, *, db_dir: str | Path | Non
     _add_difficulty_table(records, summary, examples)
     out = Path(out_dir) if out_dir is not None else pred_path.with_name(pred_path.stem + "-eval")
     meta = {"model": None, "adapter": None, "predictions": str(pred_path), "data": str(spec.path),
+            "dataset_rows": n_rows,
             "settings": {"dialect": dialect, "data_kind": spec.kind, "timeout": timeout,
                          "db_root": str(spec.db_root) if spec.db_root else None},
             "timings": {"score_s": round(time.perf_counter() - t0, 3)}}

@@ -362,6 +362,19 @@ def test_answers_flow_through_extraction_to_scores(world, tmp_path, monkeypatch)
     assert rows[0]["pred_sql"] == ROWS[0][1] and rows[0]["raw_outputs"] == [f"```sql\n{ROWS[0][1]};\n```"]
     assert rows[1]["pred_sql"] is None and rows[1]["error"] == "no_sql"
 
+    # predictions.jsonl scores the same again; a part of it (rows named by 'index') scores that part
+    assert eval_cli.main(["--score", str(tmp_path / "e" / "predictions.jsonl"), "--data",
+                          f"jsonl:{world['root'] / 'data' / 'eval.jsonl'}", "--out", str(tmp_path / "r"),
+                          "--workers", "1"]) == 0
+    again = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert again["execution_accuracy"] == report["execution_accuracy"] and again["outcomes"] == report["outcomes"]
+    part = tmp_path / "part.jsonl"
+    part.write_text("".join(json.dumps(r) + "\n" for r in rows if r["index"] in (0, 2, 3)))
+    assert eval_cli.main(["--score", str(part), "--data", f"jsonl:{world['root'] / 'data' / 'eval.jsonl'}",
+                          "--out", str(tmp_path / "p"), "--workers", "1"]) == 0
+    partial = read_jsonl(tmp_path / "p" / "predictions.jsonl")
+    assert [r["index"] for r in partial] == [0, 2, 3] and [r["exec_match"] for r in partial] == [True, False, True]
+
 
 def test_nf4_per_config(world):
     """model.quantize = "nf4" in the config loads the decoder linears as NF4 for evaluation."""
