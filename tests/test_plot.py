@@ -1,0 +1,73 @@
+"""engine/plot.py: metrics.jsonl -> sparklines (always) and a PNG (when matplotlib is installed)."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+
+import pytest
+
+from engine.plot import BARS, MetricsError, main, plot_png, read_metrics, series, sparkline, text_report
+
+
+def write_run(tmp_path, steps=40):
+    """A metrics.jsonl with the keys engine/train.py writes: train rows per step, a val row per epoch."""
+    rows = []
+    for s in range(1, steps + 1):
+        rows.append({"step": s, "epoch": 1 + (s > steps // 2), "loss": 2.0 * math.exp(-s / 10) + 0.3,
+                     "lr": 2e-4 * min(1.0, s / 4), "grad_norm": 1.0, "tokens": 512, "tokens_per_s": 1000.0 + s,
+                     "peak_rss_mb": 300.0, "memory_kind": "process peak RSS (ru_maxrss)"})
+        if s in (steps // 2, steps):
+            rows.append({"step": s, "epoch": 1 + (s > steps // 2), "val_loss": 1.0 - s / (4 * steps), "val_tokens": 99})
+    path = tmp_path / "metrics.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n{\"step\": 41, \"lo")  # last line cut by a kill
+    return tmp_path
+
+
+def test_sparkline_tracks_the_values():
+    assert sparkline([0, 1, 2, 3, 4, 5, 6, 7]) == BARS
+    assert sparkline([3.0, 3.0]) == BARS[4] * 2
+    down = sparkline([10 - i for i in range(200)], width=50)
+    assert len(down) == 50 and down[0] == BARS[-1] and down[-1] == BARS[0]
+    assert list(down) == sorted(down, key=BARS.index, reverse=True)  # monotone data, monotone bars
+
+
+def test_read_and_series(tmp_path):
+    run = write_run(tmp_path)
+    records = read_metrics(run)
+    assert len(records) == 42  # 40 train rows + 2 validations; the truncated line is skipped
+    data = series(records)
+    assert set(data) == {"loss", "val_loss", "lr", "tokens_per_s"}
+    assert data["val_loss"][0] == [20.0, 40.0]
+    assert data["loss"][1][0] == pytest.approx(2.0 * math.exp(-0.1) + 0.3)
+
+
+def test_text_report_without_matplotlib(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib -> ImportError
+    run = write_run(tmp_path)
+    report = text_report(read_metrics(run))
+    assert "train loss" in report and "validation loss" in report and "tokens/s" in report
+    assert "min 0.337 at step 40" in report  # train loss 2 exp(-40/10) + 0.3
+    assert "min 0.75 at step 40" in report  # val loss 1 - 40/160
+    assert main([str(run)]) == 0
+    out = capsys.readouterr().out
+    assert "no PNG: matplotlib is not installed" in out
+    assert not (run / "curves.png").exists()
+    with pytest.raises(ImportError, match="pip install matplotlib"):
+        plot_png(read_metrics(run), tmp_path / "x.png")
+
+
+def test_missing_metrics_is_reported(tmp_path, capsys):
+    assert main([str(tmp_path)]) == 2
+    assert "no such file" in capsys.readouterr().err
+    with pytest.raises(MetricsError):
+        read_metrics(tmp_path / "nope")
+
+
+def test_png_with_matplotlib(tmp_path):
+    pytest.importorskip("matplotlib")
+    run = write_run(tmp_path)
+    assert main([str(run)]) == 0
+    png = run / "curves.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
