@@ -435,6 +435,9 @@ def compare_report_files(a: str | Path, b: str | Path) -> str:
         names = ["A", "B"]
     if ra.get("dialect") != rb.get("dialect"):
         print(f"note: different scoring semantics ({ra.get('dialect')} vs {rb.get('dialect')})", file=sys.stderr)
+    if (ra.get("count"), ra.get("data")) != (rb.get("count"), rb.get("data")):
+        print(f"note: the reports cover different examples ({ra.get('count')} of {ra.get('data')} vs "
+              f"{rb.get('count')} of {rb.get('data')}): differences mix model and data", file=sys.stderr)
     head = []
     for name, path, r in zip(names, (a, b), (ra, rb)):
         what = ", ".join(f"{k}: {r[k]}" for k in ("model", "adapter", "predictions", "data") if r.get(k))
