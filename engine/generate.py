@@ -40,6 +40,12 @@ the decoded output (checked each step on the last few tokens' text; the returned
 before the first stop string found in the full text), or `max_new_tokens`. Texts are decoded
 with special tokens kept (the terminating stop token itself is left out of the text).
 
+Fast path (`fast=True`, the default on CUDA): the same prefill, then `StaticDecoder` runs each
+decode step with fixed shapes (a tensor cache position; attention over every slot of the cache
+under the mask), token choice on the device (`choose_tokens`, uniforms drawn up front from the
+same per-row generators), and on CUDA the step captured once in a CUDA graph. It picks the same
+tokens as the reference loop; with a LoRA model the adapter runs unmerged on the (4-bit) base.
+
 Batches hold `batch_size` prompts (all of them when None), sorted longest first so each batch
 wastes little padding and an out-of-memory error comes at the first batch; results come back
 in input order. Everything runs under `torch.inference_mode()` on the model's device, with the
@@ -142,17 +148,27 @@ def sample_inverse_cdf(probs: torch.Tensor, uniforms: torch.Tensor) -> torch.Ten
     return idx.squeeze(-1).clamp(max=probs.shape[-1] - 1)
 
 
-def next_tokens(logits: torch.Tensor, settings: SamplingSettings, seen: torch.Tensor | None,
-                generators: Sequence[torch.Generator | None]) -> torch.Tensor:
-    """Choose one token per row from the last logits (B, V): penalty, then greedy or sampling."""
+def choose_tokens(logits: torch.Tensor, settings: SamplingSettings, seen: torch.Tensor | None,
+                  uniforms: torch.Tensor | None) -> torch.Tensor:
+    """One token per row from the last logits (B, V), all on the logits' device, no host sync:
+    penalty, then greedy argmax or temperature / top-k / top-p and an inverse-CDF draw with
+    `uniforms` (B,) in [0, 1) (unused when greedy). Returns (B,) long."""
     logits = logits.float()
     if seen is not None:
         logits = apply_repetition_penalty(logits, seen, settings.repetition_penalty)
     if settings.greedy:
         return logits.argmax(-1)
     probs = filter_logits(logits, settings.temperature, settings.top_k, settings.top_p).softmax(-1)
-    uniforms = torch.stack([torch.rand((), generator=g) for g in generators])  # (B,), drawn on the CPU
     return sample_inverse_cdf(probs, uniforms)
+
+
+def next_tokens(logits: torch.Tensor, settings: SamplingSettings, seen: torch.Tensor | None,
+                generators: Sequence[torch.Generator | None]) -> torch.Tensor:
+    """Choose one token per row from the last logits (B, V): penalty, then greedy or sampling."""
+    uniforms = None
+    if not settings.greedy:
+        uniforms = torch.stack([torch.rand((), generator=g) for g in generators])  # (B,), drawn on the CPU
+    return choose_tokens(logits, settings, seen, uniforms)
 
 
 def row_seed(seed: int, sample: int, prompt_ids: Sequence[int]) -> int:
@@ -185,9 +201,95 @@ def _check_prompts(input_ids: Sequence[Sequence[int]], vocab_size: int) -> list[
     return prompts
 
 
+class StaticDecoder:
+    """The fast decode step: fixed shapes, everything on the device, optionally one CUDA graph.
+
+    State lives in static device buffers that the step updates in place:
+        tok      (B,) long   the tokens chosen last (fed by the next step)
+        active   (B,) bool   rows still generating (the host clears a row when it finishes)
+        pos      (1,) long   the cache slot the fed tokens go to
+        mask     (B, L) long every cache slot: 1 = a real token
+        seen     (B, V) bool tokens of each row so far (repetition penalty only), else None
+        uniforms (N, B)      one pre-drawn uniform per row and step (sampling only), else None
+    step(): tok_in = where(active, tok, pad); mask[:, pos] = active; seen[tok_in] = True;
+            logits = lm_head(hidden_states(tok_in, mask, cache, cache_pos=pos))  (B, V)
+            tok = choose_tokens(logits, uniforms[pos - P + 1]); pos += 1
+    The model attends over all L cache slots under the mask (a tensor cache_pos), so no shape
+    depends on the step. With `graph=True` (CUDA only) the step is captured once into a
+    torch.cuda.CUDAGraph after a warm-up (which also compiles any Triton kernel) and replayed:
+    one launch per token instead of hundreds. The host reads `tok` once per step (stop checks).
+    """
+
+    def __init__(self, model, cache: KVCache, mask: torch.Tensor, seen: torch.Tensor | None,
+                 uniforms: torch.Tensor | None, prompt_len: int, settings: SamplingSettings,
+                 pad_token_id: int, graph: bool):
+        self.model, self.cache, self.settings, self.pad = model, cache, settings, pad_token_id
+        device = mask.device
+        B = mask.shape[0]
+        self.mask, self.seen, self.uniforms = mask, seen, uniforms
+        self.tok = torch.zeros(B, dtype=torch.long, device=device)
+        self.active = torch.ones(B, dtype=torch.bool, device=device)
+        self.pos = torch.full((1,), prompt_len, dtype=torch.long, device=device)
+        self.first_uniform = prompt_len - 1  # uniforms row = pos - (P - 1): step i feeds slot P + i
+        self.graph = None
+        if graph:
+            if device.type != "cuda":
+                raise ValueError(f"CUDA graph capture needs a CUDA model, this one is on {device}")
+            self.graph = self._capture()
+
+    def start(self, logits: torch.Tensor):
+        """Choose the first tokens from the prefill logits (B, V)."""
+        u = None if self.uniforms is None else self.uniforms[0]
+        self.tok.copy_(choose_tokens(logits, self.settings, self.seen, u))
+
+    def set_active(self, flags: list[bool]):
+        self.active.copy_(torch.tensor(flags, dtype=torch.bool), non_blocking=False)
+
+    def _step(self):
+        B = self.tok.shape[0]
+        tok_in = torch.where(self.active, self.tok, self.pad)  # (B,)
+        self.mask.scatter_(1, self.pos.view(1, 1).expand(B, 1), self.active.long()[:, None])
+        if self.seen is not None:  # a finished row marks the pad id: it only affects that row
+            self.seen.scatter_(1, tok_in[:, None], True)
+        hidden = self.model.hidden_states(tok_in[:, None], self.mask, cache=self.cache, cache_pos=self.pos)
+        logits = self.model.lm_head(hidden[:, -1])  # (B, V)
+        u = None if self.uniforms is None else self.uniforms.index_select(0, self.pos - self.first_uniform)[0]
+        self.tok.copy_(choose_tokens(logits, self.settings, self.seen, u))
+        self.pos.add_(1)
+
+    def step(self):
+        if self.graph is not None:
+            self.graph.replay()
+        else:
+            self._step()
+
+    def _capture(self) -> "torch.cuda.CUDAGraph":
+        state = [t for t in (self.tok, self.active, self.pos, self.mask, self.seen) if t is not None]
+        saved = [t.clone() for t in state]
+
+        def restore():
+            for t, v in zip(state, saved):
+                t.copy_(v)
+
+        # Warm up on a side stream (cuBLAS handles, Triton compilation), as torch.cuda.graphs asks.
+        # The warm-up writes cache slot `pos` with what the first replay will write again.
+        side = torch.cuda.Stream()
+        side.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(side):
+            for _ in range(2):
+                self._step()
+                restore()
+        torch.cuda.current_stream().wait_stream(side)
+        graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(graph):
+            self._step()
+        restore()  # capture records without running; nothing to undo, but keep the state exact
+        return graph
+
+
 def _decode_batch(model, prompts: list[list[int]], settings: SamplingSettings, num_samples: int,
                   stop_token_ids: frozenset[int], pad_token_id: int, seeds: list[list[int]] | None,
-                  stop_check: Callable[[list[int]], bool] | None) -> list[list[Completion]]:
+                  stop_check: Callable[[list[int]], bool] | None, fast: bool = False) -> list[list[Completion]]:
     """Decode one batch; prompts (n of them) -> n lists of num_samples completions."""
     device, dtype = _model_device_dtype(model)
     n, P, N = len(prompts), max(len(p) for p in prompts), settings.max_new_tokens
@@ -225,9 +327,10 @@ def _decode_batch(model, prompts: list[list[int]], settings: SamplingSettings, n
 
     out: list[list[int]] = [[] for _ in range(B)]
     reason: list[str | None] = [None] * B
-    for i in range(N):
-        tok = next_tokens(logits, settings, seen, generators)  # (B,)
-        for r, t in enumerate(tok.tolist()):  # one host sync per step
+
+    def record(tokens: list[int]) -> bool:
+        """Append each active row's new token; True when the loop is over."""
+        for r, t in enumerate(tokens):  # one host sync per step
             if reason[r] is not None:
                 continue
             out[r].append(t)
@@ -235,25 +338,58 @@ def _decode_batch(model, prompts: list[list[int]], settings: SamplingSettings, n
                 reason[r] = "stop_token"
             elif stop_check is not None and stop_check(out[r]):
                 reason[r] = "stop_string"
-        if all(reason) or i == N - 1:
-            break
-        active = torch.tensor([x is None for x in reason], device=device)  # (B,)
-        tok = torch.where(active, tok, pad_token_id)
-        if seen is not None:
-            seen[active, tok[active]] = True
-        pos = P + i
-        mask[:, pos] = active.long()
-        hidden = model.hidden_states(tok[:, None], mask[:, :pos + 1], cache=cache, cache_pos=pos)  # (B, 1, H)
-        logits = model.lm_head(hidden[:, -1])  # (B, V)
+        return all(reason)
+
+    if fast:
+        # The same uniforms the reference draws one step at a time (a generator's stream does
+        # not depend on how many values each call takes).
+        uniforms = None if settings.greedy else torch.stack(
+            [torch.rand((N,), generator=g) for g in generators], 1).to(device)  # (N, B)
+        dec = StaticDecoder(model, cache, mask, seen, uniforms, P, settings, pad_token_id,
+                            graph=device.type == "cuda")
+        dec.start(logits)
+        del logits
+        for i in range(N):
+            was = [x is None for x in reason]
+            if record(dec.tok.tolist()) or i == N - 1:
+                break
+            now = [x is None for x in reason]
+            if now != was:
+                dec.set_active(now)
+            dec.step()
+        del dec
+    else:
+        for i in range(N):
+            tok = next_tokens(logits, settings, seen, generators)  # (B,)
+            if record(tok.tolist()) or i == N - 1:
+                break
+            active = torch.tensor([x is None for x in reason], device=device)  # (B,)
+            tok = torch.where(active, tok, pad_token_id)
+            if seen is not None:
+                seen[active, tok[active]] = True
+            pos = P + i
+            mask[:, pos] = active.long()
+            hidden = model.hidden_states(tok[:, None], mask[:, :pos + 1], cache=cache, cache_pos=pos)  # (B, 1, H)
+            logits = model.lm_head(hidden[:, -1])  # (B, V)
     done = [Completion(tuple(o), why or "length") for o, why in zip(out, reason)]
     return [done[j * num_samples:(j + 1) * num_samples] for j in range(n)]
+
+
+def use_fast_path(model, fast: bool | None) -> bool:
+    """None: the fast path on CUDA, the reference elsewhere; True / False force it."""
+    if fast is None:
+        return _model_device_dtype(model)[0].type == "cuda"
+    if not isinstance(fast, bool):
+        raise ValueError(f"fast={fast!r}: use None (fast on CUDA), True or False")
+    return fast
 
 
 def generate_ids(model, input_ids: Sequence[Sequence[int]], *, max_new_tokens: int = 256, temperature: float = 0.0,
                  top_k: int = 0, top_p: float = 1.0, num_samples: int = 1, repetition_penalty: float = 1.0,
                  stop_token_ids: Sequence[int] = (), pad_token_id: int = 0, seed: int = 0,
                  batch_size: int | None = None, progress: bool | None = None,
-                 stop_check: Callable[[list[int]], bool] | None = None) -> list[list[Completion]]:
+                 stop_check: Callable[[list[int]], bool] | None = None,
+                 fast: bool | None = None) -> list[list[Completion]]:
     """Generate from token-id prompts; returns, per prompt in input order, `num_samples` Completions.
 
     input_ids:      one list of token ids (or 1-D tensor) per prompt, unpadded.
@@ -263,6 +399,9 @@ def generate_ids(model, input_ids: Sequence[Sequence[int]], *, max_new_tokens: i
                     (finish_reason "stop_string"); `generate` uses it for stop strings.
     batch_size:     prompts per batch (each brings num_samples rows); None: all in one batch.
     progress:       tqdm bar over batches; None shows it on a terminal only.
+    fast:           the static-cache decode step (StaticDecoder; a CUDA graph on CUDA): None uses
+                    it on CUDA and the reference loop elsewhere, True / False force it. Both
+                    paths choose the same tokens from the same logits.
     The other arguments are described in `generate` and the module docstring.
     """
     settings = SamplingSettings(max_new_tokens, temperature, top_k, top_p, repetition_penalty)
@@ -273,6 +412,7 @@ def generate_ids(model, input_ids: Sequence[Sequence[int]], *, max_new_tokens: i
     vocab_size = model.config.vocab_size
     if not 0 <= pad_token_id < vocab_size:
         raise ValueError(f"pad_token_id={pad_token_id} is outside the model's vocabulary [0, {vocab_size})")
+    fast = use_fast_path(model, fast)
     prompts = _check_prompts(input_ids, vocab_size)
     if not prompts:
         return []
@@ -293,7 +433,8 @@ def generate_ids(model, input_ids: Sequence[Sequence[int]], *, max_new_tokens: i
             for batch in tqdm(batches, desc="generating", unit="batch", disable=None if progress is None else not progress):
                 group = [prompts[i] for i in batch]
                 seeds = None if settings.greedy else [[row_seed(seed, s, p) for s in range(num_samples)] for p in group]
-                done = _decode_batch(model, group, settings, rows_per_prompt, stops, pad_token_id, seeds, stop_check)
+                done = _decode_batch(model, group, settings, rows_per_prompt, stops, pad_token_id, seeds, stop_check,
+                                     fast)
                 for i, completions in zip(batch, done):
                     results[i] = completions * (num_samples // rows_per_prompt)
     finally:
@@ -331,7 +472,8 @@ def trim_at_stop_strings(text: str, stop_strings: Sequence[str]) -> str:
 def generate(model, tokenizer, prompts: Sequence[str | Sequence[int]], *, max_new_tokens: int = 256,
              temperature: float = 0.0, top_k: int = 0, top_p: float = 1.0, num_samples: int = 1,
              repetition_penalty: float = 1.0, stop_strings: Sequence[str] = (), seed: int = 0,
-             batch_size: int | None = None, progress: bool | None = None) -> list[list[Completion]]:
+             batch_size: int | None = None, progress: bool | None = None,
+             fast: bool | None = None) -> list[list[Completion]]:
     """Generate completions for text prompts; returns, per prompt in input order, `num_samples` Completions.
 
     model:              a models.CausalLM (dense, NF4 or with LoRA), on any device.
@@ -348,6 +490,8 @@ def generate(model, tokenizer, prompts: Sequence[str | Sequence[int]], *, max_ne
     seed:               seeds sampling (see the module docstring: per-row generators).
     batch_size:         prompts per batch (each brings num_samples rows); None: all in one batch.
     progress:           tqdm bar over batches; None shows it on a terminal only.
+    fast:               None: the fast decode path on CUDA (static cache, CUDA graph, sampling on
+                        the device), the reference loop elsewhere; True / False force it.
     """
     if isinstance(prompts, str):
         raise TypeError("prompts must be a list of prompts; wrap a single prompt in a list")
@@ -358,7 +502,7 @@ def generate(model, tokenizer, prompts: Sequence[str | Sequence[int]], *, max_ne
     results = generate_ids(model, input_ids, max_new_tokens=max_new_tokens, temperature=temperature, top_k=top_k,
                            top_p=top_p, num_samples=num_samples, repetition_penalty=repetition_penalty,
                            stop_token_ids=tokenizer.stop_token_ids, pad_token_id=tokenizer.pad_token_id, seed=seed,
-                           batch_size=batch_size, progress=progress,
+                           batch_size=batch_size, progress=progress, fast=fast,
                            stop_check=_stop_string_check(tokenizer, stop_strings))
     stops = frozenset(tokenizer.stop_token_ids)
     texts = []
