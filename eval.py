@@ -20,18 +20,18 @@ def parse_args(argv=None) -> argparse.Namespace:
         prog="eval.py", description="Measure text-to-SQL: execution accuracy with Spider / BIRD semantics.",
         epilog="Outputs: report.json, report.md, predictions.jsonl and the official evaluators' input files.")
     p.add_argument("config", nargs="?", help="run config (TOML): [model], [data] eval_path, [eval]")
-    p.add_argument("--adapter", help="LoRA adapter folder (train.py writes <run_dir>/adapter)")
+    p.add_argument("--adapter", metavar="DIR", help="LoRA adapter folder (train.py writes <run_dir>/adapter)")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
                    help="override a config value, e.g. --set eval.num_samples=4 (repeatable)")
-    p.add_argument("--out", help="output folder (default <run_dir>/eval, or <run_dir>/eval-base without --adapter; "
+    p.add_argument("--out", metavar="DIR", help="output folder (default <run_dir>/eval, or <run_dir>/eval-base without --adapter; "
                                  "with --score: <predictions stem>-eval beside the file)")
-    p.add_argument("--max-examples", type=int, help="evaluate the first N examples only (overrides eval.max_examples)")
+    p.add_argument("--max-examples", type=int, metavar="N", help="evaluate the first N examples only (overrides eval.max_examples)")
     p.add_argument("--score", metavar="PREDICTIONS",
                    help="score a predictions file (Spider's one SQL per line, JSONL or BIRD's json) with no model")
     p.add_argument("--data", metavar="KIND:PATH", help="with --score: spider:DIR, bird:DIR or jsonl:FILE")
-    p.add_argument("--db-dir", help="with --score: folder of <db_id>/<db_id>.sqlite (default: beside the dataset)")
-    p.add_argument("--timeout", type=float, help="with --score: seconds per query (default: [eval] timeout's default)")
-    p.add_argument("--workers", type=int, help="SQL worker processes (default: one per CPU)")
+    p.add_argument("--db-dir", metavar="DIR", help="with --score: folder of <db_id>/<db_id>.sqlite (default: beside the dataset)")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help="with --score: seconds per query (default: [eval] timeout's default)")
+    p.add_argument("--workers", type=int, metavar="N", help="SQL worker processes (default: one per CPU)")
     p.add_argument("--compare", nargs=2, metavar=("REPORT_A", "REPORT_B"),
                    help="print two report.json side by side with B - A")
     args = p.parse_args(argv)

@@ -225,6 +225,9 @@ def evaluate_config(cfg, *, config_path: str | Path | None = None, adapter: str 
     out = Path(out_dir) if out_dir is not None else default_out_dir(cfg, adapter)
     dialect = dialect_of(cfg.data.format)
 
+    if cfg.eval.num_samples > 1 and cfg.eval.temperature == 0:
+        print(f"note: eval.num_samples = {cfg.eval.num_samples} with greedy decoding (eval.temperature = 0) gives "
+              f"identical samples; set eval.temperature > 0 for voting and pass@k to mean anything", file=sys.stderr)
     model, tokenizer, model_info = load_for_eval(cfg, adapter)
     eval_set = load_eval_set(cfg.data, tokenizer, max_examples=limit)
     t_loaded = time.perf_counter()
