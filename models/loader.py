@@ -266,3 +266,50 @@ def _nf4_from_bnb(name: str, parts: dict[str, torch.Tensor], bias, dtype, device
     except (KeyError, ValueError) as e:
         raise CheckpointError(f"{name}: bad bitsandbytes 4-bit tensors ({e})") from None
     return module
+
+
+def save_checkpoint(model: CausalLM, path: str | os.PathLike) -> Path:
+    """Write `model` as an HF checkpoint: config.json + model.safetensors.
+
+    NF4 layers are written in transformers + bitsandbytes' 4-bit layout (`weight` packed uint8,
+    `weight.absmax`, `weight.quant_map`, `weight.nested_absmax`, `weight.nested_quant_map`,
+    `weight.quant_state.bitsandbytes__nf4`) with a matching `quantization_config`, so
+    `AutoModelForCausalLM.from_pretrained(path)` loads it as a bitsandbytes 4-bit model and
+    `load_model(path)` loads it back without re-quantizing. A model with LoRA adapters is refused:
+    save the adapter (engine.save_adapter) or merge it (engine.export_merged).
+    """
+    from safetensors.torch import save_file
+
+    from kernels.nf4_linear import NF4Linear
+
+    path = Path(path)
+    if any(type(m).__name__ == "LoRALinear" for m in model.modules()):
+        raise ValueError("this model has LoRA adapters: save them with engine.save_adapter, or write a merged "
+                         "dense model with engine.export_merged")
+    path.mkdir(parents=True, exist_ok=True)
+    hf = dict(model.config.hf_config)
+    hf.pop("quantization_config", None)
+    nf4 = {n: m for n, m in model.named_modules() if isinstance(m, NF4Linear)}
+    compute_dtype = model.model.embed_tokens.weight.dtype
+    hf["torch_dtype"] = str(compute_dtype).removeprefix("torch.")
+    if nf4:
+        double = {m.double_quant for m in nf4.values()}
+        if len(double) > 1:
+            raise ValueError("NF4 layers mix double quantization on and off; transformers' config can't say that")
+        dense = sorted(n for n, m in model.named_modules()
+                       if isinstance(m, nn.Linear) and n.rpartition(".")[2] in DECODER_LINEARS)
+        hf["quantization_config"] = {
+            "quant_method": "bitsandbytes", "load_in_4bit": True, "load_in_8bit": False,
+            "_load_in_4bit": True, "_load_in_8bit": False,
+            "bnb_4bit_quant_type": "nf4", "bnb_4bit_use_double_quant": double.pop(),
+            "bnb_4bit_compute_dtype": str(compute_dtype).removeprefix("torch."), "bnb_4bit_quant_storage": "uint8",
+            # A list replaces transformers' default skip list, which keeps lm_head dense: name it too.
+            "llm_int8_skip_modules": ["lm_head", *dense] if dense else None, "llm_int8_threshold": 6.0,
+            "llm_int8_has_fp16_weight": False, "llm_int8_enable_fp32_cpu_offload": False,
+        }
+    state = {k: v.detach().contiguous().cpu() for k, v in model.state_dict().items()}
+    if model.config.tie_word_embeddings:
+        state.pop("lm_head.weight", None)
+    save_file(state, str(path / "model.safetensors"), metadata={"format": "pt"})
+    (path / "config.json").write_text(json.dumps(hf, indent=2, sort_keys=True) + "\n")
+    return path
