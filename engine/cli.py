@@ -20,10 +20,11 @@ def user_error_types() -> tuple[type[BaseException], ...]:
     from .data import DataError
     from .lora import AdapterError
     from .schema import SchemaError
-    from .train import NonFiniteLossError
+    from .evaluate import EvalError
+    from .train import NonFiniteLossError, ResumeError
 
     return (ConfigError, ModelConfigError, CheckpointError, TokenizerError, DataError, SchemaError, AdapterError,
-            NonFiniteLossError, FileNotFoundError)
+            NonFiniteLossError, ResumeError, EvalError, FileNotFoundError)
 
 
 @contextlib.contextmanager

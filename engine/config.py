@@ -96,7 +96,7 @@ class LoraSection:
 class TrainSection:
     run_dir: str = ""  # where checkpoints, metrics.jsonl and the adapter go ("" = runs/<config file name>)
     epochs: int = 1  # passes over the training set
-    max_steps: int = 0  # stop after this many optimizer steps (0 = no limit: epochs decide)
+    max_steps: int = 0  # run exactly this many optimizer steps, overriding epochs; the schedule spans them (0 = epochs decide)
     micro_batch_size: int = 4  # sequences per forward/backward
     grad_accum: int = 4  # micro-batches per optimizer step (effective batch = micro_batch_size * grad_accum)
     lr: float = 2e-4  # peak learning rate of AdamW
@@ -113,6 +113,12 @@ class TrainSection:
     wandb: bool = False  # also log to Weights & Biases (needs the wandb package)
     wandb_project: str = "sqlora"  # W&B project name
     wandb_run_name: str = ""  # W&B run name ("" = the run directory's name)
+    mode: str = "lora"  # "lora": train the adapter only; "full": train every parameter (small models, pretraining)
+    min_lr_ratio: float = 0.0  # floor of the lr decay, as a fraction of lr
+    adam_betas: tuple[float, ...] = (0.9, 0.999)  # AdamW betas
+    adam_eps: float = 1e-8  # AdamW epsilon
+    loss_chunk_size: int = 256  # supervised tokens per lm_head + cross-entropy chunk (never the whole batch's logits)
+    length_group_window: int = 64  # micro-batches per length-sorting window (1 = no length grouping)
 
     def __post_init__(self):
         for key in ("epochs", "micro_batch_size", "grad_accum", "keep_last", "log_every"):
@@ -122,6 +128,13 @@ class TrainSection:
         _at_least("train", "lr", self.lr, 0, strict=True)
         _choice("train", "schedule", self.schedule, SCHEDULES)
         _choice("train", "precision", self.precision, PRECISIONS)
+        _choice("train", "mode", self.mode, ("lora", "full"))
+        for key in ("loss_chunk_size", "length_group_window"):
+            _at_least("train", key, getattr(self, key), 1)
+        if len(self.adam_betas) != 2 or not all(0.0 <= b < 1.0 for b in self.adam_betas):
+            raise ConfigError(f"[train] adam_betas = {list(self.adam_betas)} must be two numbers in [0, 1)")
+        if not 0.0 <= self.min_lr_ratio <= 1.0:
+            raise ConfigError(f"[train] min_lr_ratio = {self.min_lr_ratio!r} must be in [0, 1]")
         if not 0.0 <= self.warmup_ratio < 1.0:
             raise ConfigError(f"[train] warmup_ratio = {self.warmup_ratio!r} must be in [0, 1)")
 
@@ -134,6 +147,7 @@ class EvalSection:
     top_k: int = 0  # keep only the k most likely tokens (0 = off)
     num_samples: int = 1  # answers per question (> 1: vote over their execution results)
     batch_size: int = 8  # prompts decoded together
+    repetition_penalty: float = 1.0  # > 1 discourages repeating tokens (greedy decoding of small models loops); 1 = off
     timeout: float = 10.0  # seconds allowed per SQL execution
     max_examples: int = 0  # evaluate the first N examples only (0 = all)
 
@@ -143,6 +157,7 @@ class EvalSection:
         for key in ("temperature", "top_k", "max_examples"):
             _at_least("eval", key, getattr(self, key), 0)
         _at_least("eval", "timeout", self.timeout, 0, strict=True)
+        _at_least("eval", "repetition_penalty", self.repetition_penalty, 0, strict=True)
         if not 0.0 < self.top_p <= 1.0:
             raise ConfigError(f"[eval] top_p = {self.top_p!r} must be in (0, 1]")
 

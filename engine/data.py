@@ -737,23 +737,16 @@ def data_report(data: PreparedData, tokenizer, *, file=None, show_example: bool 
 # ----------------------------------------------------------------------------- command line
 
 
-def _config_from_args(args) -> tuple[DataConfig, str]:
-    """(data config, tokenizer source) from a TOML run config or from flags."""
+def _config_from_args(args) -> tuple[DataConfig, str, str | None]:
+    """(data config, tokenizer source, chat template override) from a TOML run config or from flags."""
     flags = {f.name: getattr(args, f.name) for f in fields(DataConfig) if getattr(args, f.name, None) is not None}
-    tokenizer = args.tokenizer
+    tokenizer, template = args.tokenizer, args.chat_template
     if args.config:
-        try:
-            from engine.config import load_config
-        except ImportError as e:
-            raise SystemExit(f"engine.config is not available ({e}); pass the data flags instead of a config file")
+        from engine.config import load_config
+
         run = load_config(args.config, args.set or [])
-        cfg = replace(run.data, **flags)
-        if tokenizer is None:
-            model = getattr(run, "model", None)
-            tokenizer = next((getattr(model, k) for k in ("tokenizer", "source", "path", "name")
-                              if isinstance(getattr(model, k, None), str) and getattr(model, k)), None)
-        return cfg, tokenizer
-    return DataConfig(**flags), tokenizer
+        return replace(run.data, **flags), tokenizer or run.model.source, template or run.model.chat_template or None
+    return DataConfig(**flags), tokenizer, template
 
 
 def main(argv=None) -> int:
@@ -762,6 +755,7 @@ def main(argv=None) -> int:
     p.add_argument("config", nargs="?", help="TOML run config (its [data] and [model] sections)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="config override, e.g. data.max_len=1024")
     p.add_argument("--tokenizer", help="tokenizer directory or hub id (default: the config's model)")
+    p.add_argument("--chat-template", help='"chatml", "plain" or a .jinja file, for tokenizers without a template')
     p.add_argument("--path", dest="train_path", help="alias of --train-path")
     for f in fields(DataConfig):
         flag = "--" + f.name.replace("_", "-")
@@ -775,7 +769,7 @@ def main(argv=None) -> int:
     p.add_argument("--no-example", action="store_true", help="do not print a rendered example")
     args = p.parse_args(argv)
     try:
-        cfg, tok_source = _config_from_args(args)
+        cfg, tok_source, chat_template = _config_from_args(args)
     except ValueError as e:
         p.error(str(e))
     if not tok_source:
@@ -783,7 +777,7 @@ def main(argv=None) -> int:
     from models.tokenizer import load_tokenizer
 
     try:
-        tokenizer = load_tokenizer(tok_source)
+        tokenizer = load_tokenizer(tok_source, chat_template=chat_template)
         data = prepare_data(cfg, tokenizer)
     except (DataError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)

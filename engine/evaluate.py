@@ -155,7 +155,7 @@ def load_for_eval(cfg, adapter: str | Path | None = None):
             raw = json.loads(config.read_text())
             info["adapter_config"] = {k: raw.get(k) for k in ("r", "lora_alpha", "target_modules", "use_rslora")}
     model.eval()
-    return model, load_tokenizer(cfg.model.source), info
+    return model, load_tokenizer(cfg.model.source, chat_template=cfg.model.chat_template or None), info
 
 
 def generate_answers(model, tokenizer, prompts: Sequence[Sequence[int]], eval_cfg, *, seed: int = 0,
@@ -166,7 +166,8 @@ def generate_answers(model, tokenizer, prompts: Sequence[Sequence[int]], eval_cf
 
     outs = generate(model, tokenizer, [list(p) for p in prompts], max_new_tokens=eval_cfg.max_new_tokens,
                     temperature=eval_cfg.temperature, top_k=eval_cfg.top_k, top_p=eval_cfg.top_p,
-                    num_samples=eval_cfg.num_samples, seed=seed, batch_size=eval_cfg.batch_size, progress=progress)
+                    num_samples=eval_cfg.num_samples, repetition_penalty=eval_cfg.repetition_penalty, seed=seed,
+                    batch_size=eval_cfg.batch_size, progress=progress)
     stats = {"generated_tokens": sum(len(c.token_ids) for row in outs for c in row),
              "finish_reasons": dict(Counter(c.finish_reason for row in outs for c in row))}
     return [[c.text for c in row] for row in outs], stats

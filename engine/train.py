@@ -3,8 +3,8 @@
     summary = train(model, items, opts=cfg.train, run_dir="runs/x", val_items=val)   # a model you built
     summary = run_training(cfg, resume=True)     # build model + LoRA + data from a RunConfig, then train
 
-`opts` is the [train] section of the run config (engine.config.TrainSection); the few options it
-does not carry yet come from EXTRA_OPTIONS (see `loop_options`).
+`opts` is the [train] section of the run config (engine.config.TrainSection), where every option
+and its default is defined.
 
 `items` are encoded examples {"input_ids": [int], "labels": [int]} with labels -100 where there is no
 loss (engine.data's `encode_example`). One optimizer step:
@@ -69,22 +69,10 @@ CHECKPOINTS = "checkpoints"
 
 # Options the loop reads beyond engine.config.TrainSection's fields, with their defaults. The loop
 # takes the [train] section itself; `loop_options` fills in these when the section lacks them.
-EXTRA_OPTIONS = {
-    "mode": "lora",  # "lora": train the adapter only; "full": train every parameter of the model
-    "min_lr_ratio": 0.0,  # floor of the lr decay, as a fraction of lr
-    "adam_betas": (0.9, 0.999),  # AdamW betas
-    "adam_eps": 1e-8,  # AdamW epsilon
-    "loss_chunk_size": 256,  # rows of lm_head + cross-entropy at a time (engine.loss)
-    "length_group_window": 64,  # micro-batches per length-sorting window (1: no length grouping)
-}
-
-
 def loop_options(train_cfg) -> SimpleNamespace:
-    """The [train] section (engine.config.TrainSection, or any object with its fields) plus EXTRA_OPTIONS."""
-    values = dict(EXTRA_OPTIONS)
+    """The [train] section (engine.config.TrainSection, or any object with its fields) as a namespace."""
     names = [f.name for f in fields(train_cfg)] if is_dataclass(train_cfg) else list(vars(train_cfg))
-    values.update({k: getattr(train_cfg, k) for k in names})
-    o = SimpleNamespace(**values)
+    o = SimpleNamespace(**{k: getattr(train_cfg, k) for k in names})
     problems = []
     if o.mode not in MODES:
         problems.append(f"train.mode = {o.mode!r} is not one of {list(MODES)}")
@@ -658,7 +646,7 @@ def run_training(cfg, *, resume: bool = False, eval_hook: Callable | None = None
     run_dir = Path(cfg.train.run_dir)
     seed_everything(cfg.train.seed)  # before apply_lora: the adapter's initialisation is seeded too
     model = build_model(cfg)
-    tokenizer = load_tokenizer(cfg.model.source)
+    tokenizer = load_tokenizer(cfg.model.source, chat_template=cfg.model.chat_template or None)
     data = prepare_data(cfg.data, tokenizer)
     if data.train is None:
         raise ValueError("data.train_path is empty: training needs a training set")

@@ -15,7 +15,7 @@ from engine.loss import IGNORE_INDEX
 from engine.lora import apply_lora, load_adapter, lora_modules
 from engine.schedule import lr_at, warmup_steps_for
 from engine.config import TrainSection
-from engine.train import (EXTRA_OPTIONS, NonFiniteLossError, ResumeError, accumulate_gradients, build_optimizer, checkpoint_dirs,
+from engine.train import (NonFiniteLossError, ResumeError, accumulate_gradients, build_optimizer, checkpoint_dirs,
                           collate, epoch_batches, load_checkpoint, loop_options, padding_waste, plan, prepare_model,
                           train)
 from models import load_model
@@ -340,9 +340,9 @@ def test_full_mode_trains_every_parameter_and_exports_a_checkpoint(tiny, tmp_pat
 def test_lora_mode_without_lora_is_an_actionable_error(tiny, tmp_path):
     with pytest.raises(ValueError, match="apply_lora first, or set train.mode = 'full'"):
         train(load_model(tiny, dtype=torch.float32), make_items(4), opts=opts(), run_dir=tmp_path, progress=False)
-    with pytest.raises(ValueError, match=r"train.mode = 'qlora' is not one of \['lora', 'full'\]"):
+    with pytest.raises(ValueError, match=r"mode = 'qlora' is not one of \['lora', 'full'\]"):
         loop_options(opts(mode="qlora"))
-    assert loop_options(TrainSection()).mode == EXTRA_OPTIONS["mode"] == "lora"
+    assert loop_options(TrainSection()).mode == "lora"
 
 
 def test_nf4_base_trains_and_stays_bit_identical(tiny, tmp_path):
