@@ -216,8 +216,8 @@ class StaticDecoder:
             tok = choose_tokens(logits, uniforms[pos - P + 1]); pos += 1
     The model attends over all L cache slots under the mask (a tensor cache_pos), so no shape
     depends on the step. With `graph=True` (CUDA only) the step is captured once into a
-    torch.cuda.CUDAGraph after a warm-up (which also compiles any Triton kernel) and replayed:
-    one launch per token instead of hundreds. The host reads `tok` once per step (stop checks).
+    torch.cuda.CUDAGraph at the first step, after a warm-up (which also compiles any Triton
+    kernel), and replayed: one launch per token instead of hundreds. The host reads `tok` once per step (stop checks).
     """
 
     def __init__(self, model, cache: KVCache, mask: torch.Tensor, seen: torch.Tensor | None,
@@ -231,11 +231,9 @@ class StaticDecoder:
         self.active = torch.ones(B, dtype=torch.bool, device=device)
         self.pos = torch.full((1,), prompt_len, dtype=torch.long, device=device)
         self.first_uniform = prompt_len - 1  # uniforms row = pos - (P - 1): step i feeds slot P + i
-        self.graph = None
-        if graph:
-            if device.type != "cuda":
-                raise ValueError(f"CUDA graph capture needs a CUDA model, this one is on {device}")
-            self.graph = self._capture()
+        if graph and device.type != "cuda":
+            raise ValueError(f"CUDA graph capture needs a CUDA model, this one is on {device}")
+        self.use_graph, self.graph = graph, None  # captured at the first step (after the first token)
 
     def start(self, logits: torch.Tensor):
         """Choose the first tokens from the prefill logits (B, V)."""
@@ -258,10 +256,12 @@ class StaticDecoder:
         self.pos.add_(1)
 
     def step(self):
-        if self.graph is not None:
-            self.graph.replay()
-        else:
+        if not self.use_graph:
             self._step()
+            return
+        if self.graph is None:
+            self.graph = self._capture()
+        self.graph.replay()
 
     def _capture(self) -> "torch.cuda.CUDAGraph":
         state = [t for t in (self.tok, self.active, self.pos, self.mask, self.seen) if t is not None]
