@@ -49,31 +49,26 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def main(argv=None) -> int:
-    from engine.config import ConfigError, load_config
-    from engine.data import DataError
-    from engine.evaluate import (EvalError, compare_report_files, evaluate_config, score_existing,
-                                 summary_lines)
-    from engine.lora import AdapterError
-    from models.config import ModelConfigError
-    from models.loader import CheckpointError
-    from models.tokenizer import TokenizerError
+    """Exit status: 0 done, 2 a user error (printed as one line naming what to fix)."""
+    from engine.cli import user_errors
+    from engine.config import load_config
+    from engine.evaluate import compare_report_files, evaluate_config, score_existing, summary_lines
 
     args = parse_args(argv)
     try:
-        if args.compare:
-            print(compare_report_files(*args.compare), end="")
-            return 0
-        if args.score:
-            report = score_existing(args.score, args.data, db_dir=args.db_dir, out_dir=args.out,
-                                    timeout=args.timeout, workers=args.workers)
-        else:
-            cfg = load_config(args.config, overrides=args.overrides)
-            report = evaluate_config(cfg, config_path=args.config, adapter=args.adapter, out_dir=args.out,
-                                     max_examples=args.max_examples, workers=args.workers)
-    except (EvalError, ConfigError, DataError, AdapterError, CheckpointError, ModelConfigError,
-            TokenizerError) as e:
-        print(f"eval.py: error: {e}", file=sys.stderr)
-        return 2
+        with user_errors("eval.py"):
+            if args.compare:
+                print(compare_report_files(*args.compare), end="")
+                return 0
+            if args.score:
+                report = score_existing(args.score, args.data, db_dir=args.db_dir, out_dir=args.out,
+                                        timeout=args.timeout, workers=args.workers)
+            else:
+                cfg = load_config(args.config, overrides=args.overrides)
+                report = evaluate_config(cfg, config_path=args.config, adapter=args.adapter, out_dir=args.out,
+                                         max_examples=args.max_examples, workers=args.workers)
+    except SystemExit as e:
+        return e.code
     print("\n".join(summary_lines(report)))
     return 0
 

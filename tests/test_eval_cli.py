@@ -5,6 +5,7 @@ files checked against hand-made expectations; --compare; each user error.
 
 import json
 import sqlite3
+import sys
 
 import pytest
 import torch
@@ -339,7 +340,7 @@ def test_answers_flow_through_extraction_to_scores(world, tmp_path, monkeypatch)
     """With decoding replaced by canned answers (gold SQL in a fence for rows 0 and 3, prose for
     row 1, a wrong query for the rest), the figures are the hand-computed ones; the prompts the
     decoder received are the chat-rendered questions in dataset order."""
-    import engine.generate
+    import engine.generate  # noqa: F401  (loads the module into sys.modules)
     from engine.generate import Completion
 
     seen = []
@@ -350,7 +351,7 @@ def test_answers_flow_through_extraction_to_scores(world, tmp_path, monkeypatch)
         return [[Completion((1,), "stop_token", texts.get(i, ROWS[i][2]))] * kw["num_samples"]
                 for i in range(len(prompts))]
 
-    monkeypatch.setattr(engine.generate, "generate", canned)
+    monkeypatch.setattr(sys.modules["engine.generate"], "generate", canned)  # the module, not engine.generate()
     assert eval_cli.main([str(world["config"]), "--out", str(tmp_path / "e"), "--workers", "1"]) == 0
     assert [q in p and "singer(" in p for p, (q, _, _) in zip(seen, ROWS)] == [True] * len(ROWS)
     assert all(p.endswith("<|im_start|>assistant\n") for p in seen)
