@@ -16,7 +16,8 @@ Per implementation and batch size B:
 - decode_tok_s = B * (N - 1) / (total_s - ttft_s): the decode rate after the first token;
 - e2e_tok_s = B * N / total_s.
 Ours runs the fast path (StaticDecoder: static cache, on-device sampling, a CUDA graph on
-CUDA); at batch 1 the reference loop (fast=False) is timed too, and its tokens compared.
+CUDA); at batch 1 the reference loop (fast=False) is timed too, and its tokens compared, and on
+CUDA the fast path without the graph (cuda_graph=False).
 
 Bandwidth bound (decode): one step reads every weight once (NF4 packed bytes, scales, nested
 scales, code tables, biases, norms, and the tied embedding matrix as lm_head) plus the keys and
@@ -116,8 +117,8 @@ def bytes_per_step(model, batch: int, prompt_len: int, new_tokens: int) -> dict:
     return {"weights": mem["total_bytes"], "kv_cache_mean": int(kv), "total": int(mem["total_bytes"] + kv)}
 
 
-def run_ours(model, prompts, n: int, device, repeats: int, fast: bool) -> tuple[dict, list]:
-    kw = dict(stop_token_ids=(), pad_token_id=0, fast=fast, progress=False)
+def run_ours(model, prompts, n: int, device, repeats: int, fast: bool, graph: bool | None) -> tuple[dict, list]:
+    kw = dict(stop_token_ids=(), pad_token_id=0, fast=fast, cuda_graph=graph, progress=False)
     generate_ids(model, prompts, max_new_tokens=2, **kw)  # warm-up: kernels, allocator, graph path
     ttft = statistics.median(timed(lambda: generate_ids(model, prompts, max_new_tokens=1, **kw), device)
                              for _ in range(repeats))
@@ -213,10 +214,14 @@ def main(argv=None):
         prompts = torch.randint(0, V, (B, P), generator=g).tolist()
         need = bytes_per_step(ours, B, P, N)
         bound = B * bw / need["total"]
-        impls = [("ours_fast", True)] + ([("ours_reference", False)] if B == 1 else [])
+        impls = [("ours_fast", True, None)]
+        if B == 1:
+            impls.append(("ours_reference", False, None))
+            if device.type == "cuda":
+                impls.append(("ours_fast_nograph", True, False))
         tokens = {}
-        for name, fast in impls:
-            r, tokens[name] = run_ours(ours, prompts, N, device, R, fast)
+        for name, fast, graph in impls:
+            r, tokens[name] = run_ours(ours, prompts, N, device, R, fast, graph)
             rows.append(dict(impl=name, batch=B, **rates(r, B, N), bytes_per_step=need, bound_tok_s=bound))
         if "ours_reference" in tokens:
             checks["fast_tokens_equal_reference_batch1"] = tokens["ours_fast"] == tokens["ours_reference"]

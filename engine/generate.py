@@ -289,7 +289,8 @@ class StaticDecoder:
 
 def _decode_batch(model, prompts: list[list[int]], settings: SamplingSettings, num_samples: int,
                   stop_token_ids: frozenset[int], pad_token_id: int, seeds: list[list[int]] | None,
-                  stop_check: Callable[[list[int]], bool] | None, fast: bool = False) -> list[list[Completion]]:
+                  stop_check: Callable[[list[int]], bool] | None, fast: bool = False,
+                  cuda_graph: bool = False) -> list[list[Completion]]:
     """Decode one batch; prompts (n of them) -> n lists of num_samples completions."""
     device, dtype = _model_device_dtype(model)
     n, P, N = len(prompts), max(len(p) for p in prompts), settings.max_new_tokens
@@ -345,8 +346,7 @@ def _decode_batch(model, prompts: list[list[int]], settings: SamplingSettings, n
         # not depend on how many values each call takes).
         uniforms = None if settings.greedy else torch.stack(
             [torch.rand((N,), generator=g) for g in generators], 1).to(device)  # (N, B)
-        dec = StaticDecoder(model, cache, mask, seen, uniforms, P, settings, pad_token_id,
-                            graph=device.type == "cuda")
+        dec = StaticDecoder(model, cache, mask, seen, uniforms, P, settings, pad_token_id, graph=cuda_graph)
         dec.start(logits)
         del logits
         for i in range(N):
@@ -389,7 +389,7 @@ def generate_ids(model, input_ids: Sequence[Sequence[int]], *, max_new_tokens: i
                  stop_token_ids: Sequence[int] = (), pad_token_id: int = 0, seed: int = 0,
                  batch_size: int | None = None, progress: bool | None = None,
                  stop_check: Callable[[list[int]], bool] | None = None,
-                 fast: bool | None = None) -> list[list[Completion]]:
+                 fast: bool | None = None, cuda_graph: bool | None = None) -> list[list[Completion]]:
     """Generate from token-id prompts; returns, per prompt in input order, `num_samples` Completions.
 
     input_ids:      one list of token ids (or 1-D tensor) per prompt, unpadded.
@@ -402,6 +402,8 @@ def generate_ids(model, input_ids: Sequence[Sequence[int]], *, max_new_tokens: i
     fast:           the static-cache decode step (StaticDecoder; a CUDA graph on CUDA): None uses
                     it on CUDA and the reference loop elsewhere, True / False force it. Both
                     paths choose the same tokens from the same logits.
+    cuda_graph:     with the fast path, capture the step in a CUDA graph: None = on CUDA models;
+                    False runs the same static step eagerly (to tell the graph's effect apart).
     The other arguments are described in `generate` and the module docstring.
     """
     settings = SamplingSettings(max_new_tokens, temperature, top_k, top_p, repetition_penalty)
@@ -413,6 +415,10 @@ def generate_ids(model, input_ids: Sequence[Sequence[int]], *, max_new_tokens: i
     if not 0 <= pad_token_id < vocab_size:
         raise ValueError(f"pad_token_id={pad_token_id} is outside the model's vocabulary [0, {vocab_size})")
     fast = use_fast_path(model, fast)
+    if cuda_graph is None:
+        cuda_graph = fast and _model_device_dtype(model)[0].type == "cuda"
+    elif cuda_graph and not fast:
+        raise ValueError("cuda_graph=True needs the fast path (fast=True or None on CUDA)")
     prompts = _check_prompts(input_ids, vocab_size)
     if not prompts:
         return []
@@ -434,7 +440,7 @@ def generate_ids(model, input_ids: Sequence[Sequence[int]], *, max_new_tokens: i
                 group = [prompts[i] for i in batch]
                 seeds = None if settings.greedy else [[row_seed(seed, s, p) for s in range(num_samples)] for p in group]
                 done = _decode_batch(model, group, settings, rows_per_prompt, stops, pad_token_id, seeds, stop_check,
-                                     fast)
+                                     fast, cuda_graph)
                 for i, completions in zip(batch, done):
                     results[i] = completions * (num_samples // rows_per_prompt)
     finally:

@@ -86,6 +86,7 @@ if triton is not None:
         SPLIT_K: tl.constexpr, DOT_PRECISION: tl.constexpr, UPCAST_DOT: tl.constexpr,
     ):
         HALF: tl.constexpr = BLOCKSIZE // 2  # packed bytes per quantization block
+        NB: tl.constexpr = BLOCK_J // HALF  # whole blocks per K step (used when ALIGNED)
         pid_n, pid_m, pid_k = tl.program_id(0), tl.program_id(1), tl.program_id(2)
         rn = pid_n * BLOCK_N + tl.arange(0, BLOCK_N)  # (BN,) weight rows = output columns
         rm = pid_m * BLOCK_M + tl.arange(0, BLOCK_M)  # (BM,) activation rows
@@ -102,7 +103,6 @@ if triton is not None:
             byte = row_byte[:, None] + rj[None, :]  # (BN, BJ)
             b = tl.load(packed_ptr + byte, mask=w_ok, other=0).to(tl.int32)
             if ALIGNED:  # K % BLOCKSIZE == 0 and BLOCK_J % HALF == 0: one scale per (row, block)
-                NB: tl.constexpr = BLOCK_J // HALF
                 blk = (rn.to(tl.int64) * (K // BLOCKSIZE))[:, None] + (j0 // HALF + tl.arange(0, NB))[None, :]
                 s_ok = n_ok[:, None] & ((j0 + tl.arange(0, NB) * HALF) < j_end)[None, :]  # (BN, NB)
             else:  # blocks may straddle rows: a block index per byte
