@@ -217,7 +217,8 @@ class StaticDecoder:
     The model attends over all L cache slots under the mask (a tensor cache_pos), so no shape
     depends on the step. With `graph=True` (CUDA only) the step is captured once into a
     torch.cuda.CUDAGraph at the first step, after a warm-up (which also compiles any Triton
-    kernel), and replayed: one launch per token instead of hundreds. The host reads `tok` once per step (stop checks).
+    kernel), and replayed: one launch per token instead of hundreds. The host reads `tok` once
+    per step (stop checks).
     """
 
     def __init__(self, model, cache: KVCache, mask: torch.Tensor, seen: torch.Tensor | None,
