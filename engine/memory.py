@@ -191,9 +191,9 @@ def layer_saved_bytes(cfg: ModelConfig, s: TrainShape) -> dict[str, int]:
     shapes = linear_shapes(cfg)
     out = {}
     out["rmsnorm inputs (fp32) + rsqrt"] = (BT * h * 4 if autocast else 0) + BT * h * 4 + 2 * BT * 4
-    if cfg.qk_norm:  # q_norm, k_norm over head_dim: fp32 input and rsqrt per head
-        out["q/k norm"] = (BT * (q + cfg.kv_size) * 4 if autocast else 0) + BT * (cfg.num_attention_heads
-                                                                               + cfg.num_key_value_heads) * 4
+    if cfg.qk_norm:  # q_norm, k_norm over head_dim: the fp32 input (q/k_proj output or its copy), rsqrt per head
+        out["q/k norm inputs (fp32) + rsqrt"] = BT * (q + cfg.kv_size) * 4 + BT * (cfg.num_attention_heads
+                                                                                 + cfg.num_key_value_heads) * 4
     out["attention q, k, v, out + lse"] = 4 * BT * q * d + B * cfg.num_attention_heads * T * 4
     out["swiglu gate, silu, up"] = 3 * BT * i * d
     lora_in = 0
@@ -333,6 +333,8 @@ def variants(cfg: ModelConfig, s: TrainShape) -> dict[str, MemoryPrediction]:
         out[f"no NF4 ({s.dtype} base)"] = predict_peak_memory(cfg, s, quantize=False)
     if s.checkpointing:
         out["no checkpointing"] = predict_peak_memory(cfg, s, checkpointing=False)
+    if s.chunk_size < s.n_supervised:
+        out["unchunked cross-entropy"] = predict_peak_memory(cfg, s, chunk_size=s.n_supervised)
     if s.dtype != "fp32":
         out["fp32 compute"] = predict_peak_memory(cfg, s, dtype="fp32")
     return out

@@ -94,12 +94,13 @@ class TensorMemoryTracker(TorchDispatchMode):
 
 
 def measure_training_step(model, input_ids, labels, *, optimizer, chunk_size: int = 256,
-                          autocast_dtype=None, warmup_steps: int = 1) -> TensorMemoryTracker:
+                          autocast_dtype=None) -> TensorMemoryTracker:
     """Exact tensor-memory peak of one training step (forward, backward, AdamW step) on any device.
 
-    Runs `warmup_steps` steps first so AdamW's moments exist, as in every step after the first;
-    then one tracked step with phases "forward", "backward", "optimizer". The baseline is every
-    parameter, buffer and optimizer-state tensor. autocast_dtype: e.g. torch.bfloat16 to run the
+    First makes the optimizer create its state (AdamW's moments) with one step on zero gradients,
+    so the tracked step looks like every step after the first; then runs one tracked step with
+    phases "forward", "backward", "optimizer". The baseline is every parameter, buffer and
+    optimizer-state tensor. autocast_dtype: e.g. torch.bfloat16 to run the
     step under autocast on the model's device type (as engine/train.py does on a GPU).
     """
     import contextlib
@@ -127,8 +128,11 @@ def measure_training_step(model, input_ids, labels, *, optimizer, chunk_size: in
             mem.mark("optimizer")
 
     model.train()
-    for _ in range(warmup_steps):
-        step()
+    params = [p for g in optimizer.param_groups for p in g["params"]]
+    for p in params:
+        p.grad = torch.zeros_like(p)
+    optimizer.step()  # creates the state; zero gradients leave the weights as they are (bar weight decay)
+    optimizer.zero_grad(set_to_none=True)
     state = [t for s in optimizer.state.values() for t in s.values() if isinstance(t, torch.Tensor)]
     baseline = list(model.parameters()) + list(model.buffers()) + state
     with TensorMemoryTracker(baseline=baseline) as mem:
