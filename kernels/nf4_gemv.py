@@ -48,6 +48,19 @@ def gemv_supported(q: NF4Weight) -> bool:
     return len(q.shape) == 2 and q.shape[1] % 2 == 0 and q.blocksize % 2 == 0
 
 
+def gemv_applies(x: torch.Tensor, q: NF4Weight, bias: torch.Tensor | None = None) -> bool:
+    """Whether a linear layer should run the fused kernel for this call (NF4Linear's dispatch):
+    kernels.backend picks Triton for x's device, x has at most GEMV_MAX_ROWS rows, the weight is
+    supported, and no gradient flows through the call (the kernel has no backward)."""
+    if x.numel() > GEMV_MAX_ROWS * x.shape[-1] or not gemv_supported(q):
+        return False
+    if torch.is_grad_enabled() and (x.requires_grad or (bias is not None and bias.requires_grad)):
+        return False
+    from kernels.backend import kernel_backend
+
+    return kernel_backend(x.device) == "triton"
+
+
 def _check(x: torch.Tensor, q: NF4Weight, bias: torch.Tensor | None, where: str) -> None:
     if len(q.shape) != 2:
         raise ValueError(f"{where}: the weight must be 2-D (out, in), got shape {q.shape}")
@@ -219,10 +232,8 @@ def nf4_gemv_triton(x: torch.Tensor, q: NF4Weight, bias: torch.Tensor | None = N
 
 
 def nf4_gemv(x: torch.Tensor, q: NF4Weight, bias: torch.Tensor | None = None) -> torch.Tensor:
-    """y = x @ dequant(q)^T (+ bias): the fused Triton kernel where kernels.backend picks Triton
-    (CUDA) and the weight is supported, the torch twin otherwise."""
-    from kernels.backend import kernel_backend
-
-    if gemv_supported(q) and kernel_backend(x.device) == "triton":
+    """y = x @ dequant(q)^T (+ bias): the fused Triton kernel when `gemv_applies`, the torch twin
+    otherwise (no gradient through the kernel)."""
+    if gemv_applies(x, q, bias):
         return nf4_gemv_triton(x, q, bias)
     return nf4_gemv_torch(x, q, bias)
