@@ -248,7 +248,7 @@ def main(argv=None):
         "note": ("CPU smoke run of a tiny shape: checks that the benchmark runs; NOT a GPU measurement"
                  if args.smoke else "GPU measurement"),
         "machine": machine(device), "kernels": backend.backend_reason(device),
-        "nf4linear_uses_fused_gemv": hasattr(nl, "nf4_gemv"),
+        "nf4linear_uses_fused_gemv": any(hasattr(nl, n) for n in ("gemv_applies", "nf4_gemv_triton", "nf4_gemv")),
         "shape": setup["shape"], "prompt_len": P, "new_tokens": N, "repeats_ttft": R,
         "copy_bandwidth_GBps": bw / 1e9, "rows": rows, "checks": checks}
     out.write_text(json.dumps(result, indent=2))
