@@ -81,14 +81,18 @@ def _resolve_dtype(name: str, device_type: str) -> str:
     return {"bfloat16": "bf16", "float16": "fp16", "float32": "fp32"}.get(name, name)
 
 
-def load_target(source: str, **overrides) -> Target:
-    """A run config (.toml) or a model source, with TrainShape fields overridden by keyword."""
+def load_target(source: str, model: str | None = None, **overrides) -> Target:
+    """A run config (.toml) or a model source, with TrainShape fields overridden by keyword.
+
+    model: with a run config, a model source (directory, config.json, hub id) used instead of its
+    [model] source (e.g. a local config.json when the hub can't be reached).
+    """
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if source.endswith(".toml"):
         from .config import load_config
 
         run = load_config(source)
-        cfg = fetch_config(run.model.source)
+        cfg = fetch_config(model or run.model.source)
         device_type = overrides.pop("device_type", None) or ("cpu" if run.model.device == "cpu" else "cuda")
         precision = run.train.precision if run.train.precision != "auto" else run.model.dtype
         targets = run.lora.target_modules
@@ -100,7 +104,7 @@ def load_target(source: str, **overrides) -> Target:
             blocksize=run.model.blocksize, checkpointing=run.train.grad_checkpointing,
             device_type=device_type)
         run_dir = Path(run.train.run_dir) if run.train.run_dir else Path("runs") / Path(source).stem
-        return Target(cfg, replace(shape, **overrides), run.model.source, run_dir)
+        return Target(cfg, replace(shape, **overrides), model or run.model.source, run_dir)
     cfg = fetch_config(source)
     run_dir = overrides.pop("run_dir", None)
     return Target(cfg, replace(TrainShape(), **overrides), source, Path(run_dir) if run_dir else None)
@@ -201,6 +205,12 @@ def memory_text(t: Target, budget_gb: float = DEFAULT_BUDGET_GB) -> str:
         mb, kind = got
         lines.append(f"  measured peak in {t.run_dir}/metrics.jsonl: {mb:,.1f} MiB ({kind}) = {mb * 2**20 / MB:,.1f} MB;"
                      f" predicted {fmt_mb(pred.peak)} ({100 * pred.peak / (mb * 2**20):.0f}% of measured)")
+        if "RSS" in kind:
+            lines.append("    (RSS counts the whole process, not tensors: on CPU, engine.memtrace.measure_training_step "
+                         "gives the exact tensor peak to compare)")
+        else:
+            lines.append("    (the prediction counts the micro-batch at the configured seq len; the measurement, the "
+                         "longest batch the run saw)")
     elif t.run_dir is not None:
         lines.append(f"  (no {t.run_dir}/metrics.jsonl yet: train first to see the measured peak here)")
     return "\n".join(lines)
@@ -333,7 +343,7 @@ def save_histograms(source: str, errors: list[QuantError], out_dir) -> list[Path
         b, _ = _blocks(w, 64)
         normed = (b / b.abs().amax(dim=1, keepdim=True).clamp(min=1e-38)).reshape(-1)
         fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 3.5))
-        a1.hist(normed.numpy(), bins=200, color="0.4")
+        a1.hist(normed.numpy(), bins=201, range=(-1.005, 1.005), color="0.4")  # +-1 mid-bin
         for v in NF4_CODE_VALUES:
             a1.axvline(v, color="tab:red", lw=0.6)
         a1.set_title(f"{key}: w / block absmax, NF4 levels in red")
@@ -367,6 +377,7 @@ def _parse_layers(text: str | None) -> set[int] | None:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m engine.inspect", description=__doc__.split("\n")[0])
     ap.add_argument("source", help="run config (.toml), checkpoint directory, config.json, or hub id")
+    ap.add_argument("--model", help="with a run config: model source to use instead of its [model] source")
     ap.add_argument("--seq-len", type=int, help="tokens per sequence (default: data.max_len of a run config, else 512)")
     ap.add_argument("--micro-batch", type=int, help="sequences per forward/backward (default 2)")
     ap.add_argument("--r", type=int, help="LoRA rank (default 16; 0: no adapter)")
@@ -386,7 +397,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     try:
         t = load_target(
-            args.source, seq_len=args.seq_len, micro_batch=args.micro_batch, r=args.r, lora_dropout=args.dropout,
+            args.source, model=args.model, seq_len=args.seq_len, micro_batch=args.micro_batch, r=args.r, lora_dropout=args.dropout,
             target_modules=tuple(args.targets.split(",")) if args.targets else None, dtype=args.dtype,
             quantize=False if args.no_quantize else None, double_quant=False if args.no_double_quant else None,
             checkpointing=False if args.no_checkpointing else None, chunk_size=args.chunk_size,

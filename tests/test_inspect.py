@@ -9,7 +9,6 @@ import json
 
 import pytest
 import torch
-from torch import nn
 
 from engine.inspect import (FP4_CODE_VALUES, int4_absmax_roundtrip, fp4_roundtrip, load_target, main,
                             measured_peak, quant_error)
@@ -283,6 +282,9 @@ def test_run_config_sets_the_shape(tmp_path):
     assert (s.seq_len, s.micro_batch, s.r, s.target_modules) == (384, 3, 8, ("q_proj", "v_proj"))
     assert (s.quantize, s.double_quant, s.checkpointing, s.dtype) == (True, False, False, "bf16")
     assert load_target(str(toml), seq_len=128).shape.seq_len == 128
+    (tmp_path / "o").mkdir()
+    other = write_config(tmp_path / "o", {**QWEN_CODER_1P5B, "num_hidden_layers": 3})
+    assert load_target(str(toml), model=str(other / "config.json")).cfg.num_hidden_layers == 3
 
 
 def test_cli_errors_are_actionable(tmp_path, capsys):

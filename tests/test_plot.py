@@ -71,3 +71,34 @@ def test_png_with_matplotlib(tmp_path):
     assert main([str(run)]) == 0
     png = run / "curves.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+
+
+def test_end_to_end_on_a_real_training_run(tmp_path, capsys):
+    """train.py's loop writes metrics.jsonl; plot draws it; inspect on the same TOML shows the measured peak."""
+    from engine.config import load_config
+    from engine.inspect import main as inspect_main
+    from engine.tiny import TinySpec, write_tiny_model
+    from engine.train import run_training
+
+    schema = "CREATE TABLE singer (id INTEGER PRIMARY KEY, name TEXT, age INTEGER)"
+    rows = [{"question": f"How many singers are older than {n}?", "sql": f"SELECT count(*) FROM singer WHERE age > {n}",
+             "schema": schema} for n in range(20, 44)]
+    data = tmp_path / "train.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    spec = TinySpec(vocab_size=400, hidden_size=64, intermediate_size=128, num_hidden_layers=2)
+    model_dir = write_tiny_model(tmp_path / "model", [schema] + [r["question"] + " " + r["sql"] for r in rows], spec)
+    toml = tmp_path / "tiny.toml"
+    toml.write_text(f'[model]\nsource = "{model_dir}"\ndevice = "cpu"\n[lora]\nr = 4\nalpha = 8\n'
+                    f'[data]\nformat = "jsonl"\ntrain_path = "{data}"\nval_frac = 0.25\nmax_len = 256\nsample_rows = 0\n'
+                    f'[train]\nrun_dir = "{tmp_path / "run"}"\nepochs = 2\nmicro_batch_size = 2\ngrad_accum = 1\n'
+                    f'lr = 1e-2\nlog_every = 1\n')
+    run_training(load_config(toml, overrides=["train.max_steps=6"]), progress=False)
+    run = tmp_path / "run"
+    data = series(read_metrics(run))
+    assert len(data["loss"][0]) == 6 and "val_loss" in data and "tokens_per_s" in data and "lr" in data
+    assert main([str(run), "--text"]) == 0
+    assert "train loss" in capsys.readouterr().out
+    assert inspect_main([str(toml)]) == 0
+    out = capsys.readouterr().out
+    assert "seq 256 x batch 2" in out and "(autocast)" not in out  # a CPU run: fp32, no autocast
+    assert "measured peak in" in out and "process peak RSS" in out
