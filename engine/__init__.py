@@ -24,7 +24,7 @@ from .scoring import (compare_reports, extract_sql, majority_vote, pass_at_k, re
                       score_predictions)
 from .spider_hardness import spider_hardness
 from .sqlexec import SQLRunner, execute_queries
-from .train import NonFiniteLossError, ResumeError, run_training, train
+from .train import NonFiniteLossError, ResumeError, run_training
 
 __all__ = [
     "AdapterError", "Completion", "ConfigError", "DataConfig", "DataError", "Example", "LoRALinear", "LoraReport",
@@ -33,6 +33,6 @@ __all__ = [
     "compare_reports", "data_report", "dequantize_nf4", "encode_example", "execute_queries", "export_merged",
     "extract_sql", "generate", "generate_ids", "load_adapter", "load_config", "load_examples", "lr_at",
     "majority_vote", "merge_lora", "nf4_memory", "pass_at_k", "prepare_data", "quantize_nf4", "read_predictions",
-    "run_training", "save_adapter", "save_config", "score_file", "score_predictions", "spider_hardness", "train",
+    "run_training", "save_adapter", "save_config", "score_file", "score_predictions", "spider_hardness",
     "unmerge_lora",
 ]

@@ -147,6 +147,7 @@ class EvalSection:
     top_k: int = 0  # keep only the k most likely tokens (0 = off)
     num_samples: int = 1  # answers per question (> 1: vote over their execution results)
     batch_size: int = 8  # prompts decoded together
+    decode: str = "auto"  # auto (fast path: static KV cache + CUDA graph + fused NF4 GEMV on CUDA; reference loop elsewhere) | fast | reference
     repetition_penalty: float = 1.0  # > 1 discourages repeating tokens (greedy decoding of small models loops); 1 = off
     timeout: float = 10.0  # seconds allowed per SQL execution
     max_examples: int = 0  # evaluate the first N examples only (0 = all)
@@ -158,6 +159,7 @@ class EvalSection:
             _at_least("eval", key, getattr(self, key), 0)
         _at_least("eval", "timeout", self.timeout, 0, strict=True)
         _at_least("eval", "repetition_penalty", self.repetition_penalty, 0, strict=True)
+        _choice("eval", "decode", self.decode, ("auto", "fast", "reference"))
         if not 0.0 < self.top_p <= 1.0:
             raise ConfigError(f"[eval] top_p = {self.top_p!r} must be in (0, 1]")
 

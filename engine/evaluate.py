@@ -167,7 +167,8 @@ def generate_answers(model, tokenizer, prompts: Sequence[Sequence[int]], eval_cf
     outs = generate(model, tokenizer, [list(p) for p in prompts], max_new_tokens=eval_cfg.max_new_tokens,
                     temperature=eval_cfg.temperature, top_k=eval_cfg.top_k, top_p=eval_cfg.top_p,
                     num_samples=eval_cfg.num_samples, repetition_penalty=eval_cfg.repetition_penalty, seed=seed,
-                    batch_size=eval_cfg.batch_size, progress=progress)
+                    batch_size=eval_cfg.batch_size, progress=progress,
+                    fast={"auto": None, "fast": True, "reference": False}[eval_cfg.decode])
     stats = {"generated_tokens": sum(len(c.token_ids) for row in outs for c in row),
              "finish_reasons": dict(Counter(c.finish_reason for row in outs for c in row))}
     return [[c.text for c in row] for row in outs], stats

@@ -30,6 +30,7 @@ from torch import nn
 
 from kernels import backend
 from kernels.nf4 import NF4Weight, VALID_BLOCKSIZES, dequantize_nf4, quantize_nf4
+from kernels.nf4_gemv import gemv_applies, nf4_gemv_triton
 
 QUANT_STATE_KEY = "quant_state.bitsandbytes__nf4"
 _FLOAT_STATE = ("quant_map", "nested_absmax", "nested_quant_map")  # fp32 buffers, always fp32
@@ -131,6 +132,8 @@ class NF4Linear(nn.Module):
         if torch.is_autocast_enabled(x.device.type):
             x = x.to(torch.get_autocast_dtype(x.device.type))
         q = self.quant
+        if gemv_applies(x, q, self.bias):  # decoding: <= 32 rows, Triton backend, no gradient -> fused GEMV
+            return nf4_gemv_triton(x, q, self.bias)
         return NF4LinearFunction.apply(x, self.bias, q, q.packed, q.absmax, q.nested_absmax,
                                        q.code, q.nested_code)
 

@@ -388,3 +388,21 @@ def test_nf4_per_config(world):
     assert info["quantize"] == "nf4"
     assert type(model.model.layers[0].self_attn.q_proj).__name__ == "NF4Linear"
     assert type(model.lm_head).__name__ != "NF4Linear"
+
+
+def test_decode_switch_reaches_generate(world, tmp_path, monkeypatch):
+    """eval.decode = reference | fast | auto becomes generate(fast=False | True | None)."""
+    import engine.generate  # noqa: F401
+    from engine.generate import Completion
+
+    seen = []
+
+    def canned(model, tokenizer, prompts, **kw):
+        seen.append(kw["fast"])
+        return [[Completion((1,), "stop_token", "SELECT 1")] * kw["num_samples"] for _ in prompts]
+
+    monkeypatch.setattr(sys.modules["engine.generate"], "generate", canned)
+    for choice in ("reference", "fast", "auto"):
+        assert eval_cli.main([str(world["config"]), "--out", str(tmp_path / choice), "--workers", "1",
+                              "--set", f"eval.decode={choice}"]) == 0
+    assert seen == [False, True, None]
