@@ -164,8 +164,26 @@ def run_case(name: str, step, model, optimizer, cfg, B, T, device, warmup, steps
     return rec
 
 
-def ours(cfg: ModelConfig, device, dtype):
-    """(step function, model, optimizer) of this engine; step(ids) -> loss."""
+@contextlib.contextmanager
+def fused_kernels_off():
+    """Route RMSNorm / RoPE / SwiGLU to their torch twins even where Triton runs (NF4 stays as chosen):
+    the "before" column of the fused-kernel change, measured in the same run."""
+    import kernels.rmsnorm
+    import kernels.rope
+    import kernels.swiglu
+
+    saved = (kernels.rmsnorm.rms_norm_triton, kernels.rope.apply_rope_triton, kernels.swiglu.swiglu_triton)
+    kernels.rmsnorm.rms_norm_triton = kernels.rmsnorm.rms_norm_torch
+    kernels.rope.apply_rope_triton = kernels.rope.apply_rope_torch
+    kernels.swiglu.swiglu_triton = kernels.swiglu.swiglu_torch
+    try:
+        yield
+    finally:
+        kernels.rmsnorm.rms_norm_triton, kernels.rope.apply_rope_triton, kernels.swiglu.swiglu_triton = saved
+
+
+def ours(cfg: ModelConfig, device, dtype, fused: bool = True):
+    """(step function, model, optimizer) of this engine; step(ids) -> loss. fused=False: see fused_kernels_off."""
     from engine.lora import apply_lora
     from engine.train import accumulate_gradients, build_optimizer, optimizer_step, prepare_model
 
@@ -176,7 +194,8 @@ def ours(cfg: ModelConfig, device, dtype):
     precision = "bf16" if dtype == torch.bfloat16 else "fp32"
 
     def step(ids):
-        loss, _ = accumulate_gradients(model, [{"input_ids": ids, "labels": ids}], precision=precision)
+        with contextlib.nullcontext() if fused else fused_kernels_off():
+            loss, _ = accumulate_gradients(model, [{"input_ids": ids, "labels": ids}], precision=precision)
         optimizer_step(params, optimizer, lr=LR, max_grad_norm=1.0)
         return loss
 
@@ -295,7 +314,7 @@ def table(rows: list[dict]) -> str:
 def ratios(rows: list[dict]) -> list[dict]:
     out = []
     for r in rows:
-        if r["engine"] == "ours" or "error" in r:
+        if r["engine"] == "ours" or "error" in r:  # "ours (twins)" and the baselines are compared with "ours"
             continue
         mine = next((o for o in rows if o["engine"] == "ours" and o["case"] == r["case"] and "error" not in o), None)
         if mine is None:
@@ -316,8 +335,11 @@ def main(argv=None):
     ap.add_argument("--seq", type=int, default=None, help="sequence length for --micro-batch (default 512; smoke 32)")
     ap.add_argument("--steps", type=int, default=None, help="timed steps per case (default 10; smoke 2)")
     ap.add_argument("--warmup", type=int, default=None, help="untimed steps first (default 3; smoke 1)")
-    ap.add_argument("--baseline-recipes", default="kbit,lean", help="comma list of kbit, lean; '' for none")
+    ap.add_argument("--baseline-recipes", default=None,
+                    help="comma list of kbit, lean (default both; smoke: kbit); '' for none")
     ap.add_argument("--no-baseline", action="store_true", help="measure this engine only")
+    ap.add_argument("--with-twins", action="store_true",
+                    help="also run ours with RMSNorm / RoPE / SwiGLU through the torch twins (the 'before' of the fused kernels)")
     ap.add_argument("--out", default=None, help="JSON path (default bench/results/train_<cpu_smoke|gpu name>.json)")
     args = ap.parse_args(argv)
 
@@ -338,9 +360,10 @@ def main(argv=None):
         if bad:
             sys.exit(f"bench_train: unknown case(s) {bad}; valid: {', '.join(known)}")
         cases = {c: known[c] for c in args.cases.split(",")}
-    recipes = [] if args.no_baseline else [r for r in args.baseline_recipes.split(",") if r]
+    recipe_arg = args.baseline_recipes if args.baseline_recipes is not None else ("kbit" if smoke else "kbit,lean")
+    recipes = [] if args.no_baseline else [r for r in recipe_arg.split(",") if r]
     if any(r not in ("kbit", "lean") for r in recipes):
-        sys.exit(f"bench_train: --baseline-recipes {args.baseline_recipes!r}: valid entries are kbit, lean")
+        sys.exit(f"bench_train: --baseline-recipes {recipe_arg!r}: valid entries are kbit, lean")
 
     notes = []
     if smoke:
@@ -360,7 +383,7 @@ def main(argv=None):
                 fpt = flops_per_token(cfg, T)["total"]
                 rec["tflops"] = float(f"{fpt * rec['tokens_per_s'] / 1e12:.4g}")
                 rec["pct_of_matmul"] = round(100 * rec["tflops"] / rate["tflops"], 2)
-                if engine == "ours":
+                if engine.startswith("ours"):
                     rec["predicted_peak_mb_engine_memory"] = predicted_mb(cfg, B, T, device)
             rows.append(rec)
             print(f"  {engine} {name}: {rec.get('tokens_per_s', rec.get('error'))} tok/s", file=sys.stderr)
@@ -368,6 +391,10 @@ def main(argv=None):
         fresh_memory(device)
 
     measure("ours", ours(cfg, device, dtype))
+    if args.with_twins:
+        measure("ours (twins)", ours(cfg, device, dtype, fused=False))
+        if device.type == "cpu":
+            notes.append("on CPU 'ours' runs the torch twins too: 'ours (twins)' differs from it only by noise")
     if recipes:
         try:
             import bitsandbytes  # noqa: F401
@@ -401,7 +428,7 @@ def main(argv=None):
         "settings": {"nf4_blocksize": 64, "double_quant": True, "lora_r": R, "lora_alpha": ALPHA,
                      "lora_dropout": DROPOUT, "lora_targets": list(LORA_TARGETS), "grad_checkpointing": True,
                      "autocast": "bf16", "optimizer": "AdamW (fused on CUDA)", "grad_accum": 1,
-                     "supervised": "every position", "warmup_steps": warmup, "timed_steps": steps,
+                     "supervised": "every position", "warmup_steps": warmup, "timed_steps": steps, "with_twins": args.with_twins,
                      "baseline_recipes": recipes},
         "matmul_bf16": rate,
         "flops_per_token": {name: flops_per_token(cfg, T) for name, (B, T) in cases.items()},
