@@ -5,7 +5,9 @@ triton is imported, so those cases run in one subprocess, as in tests/test_nf4_t
 on CUDA when present. Forward and backward (every input gradient), fp32 and bf16, awkward shapes
 (hidden sizes that are not powers of two, transposed q/k views, a batch-1 cos table that
 broadcasts). A tiny decoder with q/k norms run with backend "triton" must give the logits and
-gradients of backend "torch": the routing in models/transformer.py is covered too.
+gradients of backend "torch": the routing in models/transformer.py is covered too. Without a
+GPU, every kernel is also compiled ahead of time for sm_90 (PTX and cubin), which catches what
+the interpreter lets through.
 
 Tolerances: fp32 to 1e-5 relative; bf16 to 2e-2 of the largest magnitude (a couple of bf16 ulps:
 the kernels round once from fp32 where the twins round after every op, and the interpreter
@@ -175,6 +177,54 @@ def test_forcing_triton_on_cpu_without_the_interpreter_says_why(monkeypatch):
     monkeypatch.delenv("TRITON_INTERPRET", raising=False)
     with backend.use_backend("triton"), pytest.raises(RuntimeError, match="TRITON_INTERPRET=1"):
         swiglu(torch.randn(4), torch.randn(4))
+
+
+# ---- compiled for a GPU target (no GPU needed) --------------------------------------------------
+
+def _signatures(dt: str):
+    """(kernel, signature, constexprs) of every launch configuration the wrappers use, for dtype dt."""
+    import kernels.rmsnorm as R
+    import kernels.rope as P
+    import kernels.swiglu as S
+
+    p = f"*{dt}"
+    rms_bwd = {"dy_ptr": p, "x_ptr": p, "w_ptr": p, "rstd_ptr": "*fp32", "dx_ptr": p, "dw_part_ptr": "*fp32",
+               "M": "i32", "N": "i32", "rows_per_program": "i32",
+               "BLOCK_M": "constexpr", "BLOCK_N": "constexpr", "COMPUTE_DW": "constexpr"}
+    rope = {"x_ptr": p, "cos_ptr": p, "sin_ptr": p, "y_ptr": p, **{k: "i32" for k in (
+        "n_heads", "T", "half", "sxb", "sxh", "sxt", "scb", "sct", "syb", "syh", "syt")},
+        "BLOCK_T": "constexpr", "BLOCK_H": "constexpr", "BACKWARD": "constexpr"}
+    return [
+        (R._rms_fwd_kernel, {"x_ptr": p, "w_ptr": p, "y_ptr": p, "rstd_ptr": "*fp32", "M": "i32", "N": "i32",
+                             "eps": "fp32", "BLOCK_M": "constexpr", "BLOCK_N": "constexpr"},
+         {"BLOCK_M": 2, "BLOCK_N": 2048}),
+        (R._rms_bwd_kernel, rms_bwd, {"BLOCK_M": 2, "BLOCK_N": 2048, "COMPUTE_DW": True}),
+        (R._rms_bwd_kernel, rms_bwd, {"BLOCK_M": 32, "BLOCK_N": 128, "COMPUTE_DW": False}),
+        (P._rope_kernel, rope, {"BLOCK_T": 64, "BLOCK_H": 64, "BACKWARD": False}),
+        (P._rope_kernel, rope, {"BLOCK_T": 64, "BLOCK_H": 64, "BACKWARD": True}),
+        (S._swiglu_fwd_kernel, {"g_ptr": p, "u_ptr": p, "h_ptr": p, "n": "i32", "BLOCK": "constexpr"},
+         {"BLOCK": 1024}),
+        (S._swiglu_bwd_kernel, {"dh_ptr": p, "g_ptr": p, "u_ptr": p, "dg_ptr": p, "du_ptr": p, "n": "i32",
+                                "BLOCK": "constexpr"}, {"BLOCK": 1024}),
+    ]
+
+
+@pytest.mark.parametrize("dt", ["bf16", "fp32"])
+def test_kernels_compile_for_sm90_without_a_gpu(dt):
+    """Triton's CUDA backend compiles each kernel to PTX + cubin for an H100/H200 (sm_90) target:
+    catches what the interpreter lets through (types, layouts, loops the compiler rejects)."""
+    triton = pytest.importorskip("triton")
+    try:
+        from triton.backends.compiler import GPUTarget
+        from triton.compiler import ASTSource
+    except ImportError as e:
+        pytest.skip(f"this triton has no ahead-of-time compile API ({e})")
+    if os.environ.get("TRITON_INTERPRET", "0") not in ("", "0"):
+        pytest.skip("kernels are interpreted in this process")
+    for kernel, sig, consts in _signatures(dt):
+        compiled = triton.compile(ASTSource(fn=kernel, signature=sig, constexprs=consts),
+                                  target=GPUTarget("cuda", 90, 32))
+        assert compiled.asm.get("ptx") and compiled.asm.get("cubin"), kernel
 
 
 # ---- CUDA ----------------------------------------------------------------------------------------
