@@ -3,6 +3,7 @@
     python bench/count_ops.py                       # kernel backend torch (the twins)
     TRITON_INTERPRET=1 python bench/count_ops.py --backend triton              # what CUDA runs
     TRITON_INTERPRET=1 python bench/count_ops.py --backend triton --no-fused   # NF4 Triton, norms etc. twins
+    python bench/count_ops.py --unfused-lora        # LoRALinear's unfused path (LoRALinear.fused = False)
 
 On a GPU nearly every aten operator is one kernel launch, and eager PyTorch spends several
 microseconds of CPU time on each; with small micro-batches the GPU then waits on the CPU. This
@@ -108,6 +109,8 @@ def micro_batch_ops(layers: int, backend: str, launches: collections.Counter):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--backend", default="torch", choices=["torch", "triton"])
+    ap.add_argument("--unfused-lora", action="store_true",
+                    help="LoRALinear's unfused path (nn.Dropout, lora_A, lora_B, add) instead of LoRALinearFunction")
     ap.add_argument("--no-fused", action="store_true",
                     help="with --backend triton: RMSNorm / RoPE / SwiGLU through their torch twins (NF4 stays Triton)")
     args = ap.parse_args(argv)
@@ -118,6 +121,10 @@ def main(argv=None):
         kernels.rmsnorm.rms_norm_triton = kernels.rmsnorm.rms_norm_torch
         kernels.rope.apply_rope_triton = kernels.rope.apply_rope_torch
         kernels.swiglu.swiglu_triton = kernels.swiglu.swiglu_torch
+    if args.unfused_lora:
+        from engine.lora import LoRALinear
+        LoRALinear.fused = False
+    print(f"LoRA path: {'unfused' if args.unfused_lora else 'fused (LoRALinearFunction)'}")
     print(f"kernels: {args.backend}; {backend_reason('cpu') if args.backend == 'torch' else 'forced'}")
     launches = triton_launches() if args.backend == "triton" else collections.Counter()
     c2, t2 = micro_batch_ops(2, args.backend, launches)

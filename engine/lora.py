@@ -48,9 +48,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
+import torch.nn.functional as F
 from safetensors import safe_open
 from safetensors.torch import save_file
 from torch import nn
+
+from kernels.nf4_linear import NF4Linear
 
 ADAPTER_CONFIG = "adapter_config.json"
 ADAPTER_WEIGHTS = "adapter_model.safetensors"
@@ -106,6 +109,99 @@ def _requantize(base: nn.Module, weight: torch.Tensor, bias: torch.Tensor | None
 
 
 # ----------------------------------------------------------------------------------------------
+# The fused training path: base matmul and adapter in one autograd Function.
+
+def _frozen_weight(base: nn.Module, dtype: torch.dtype) -> torch.Tensor:
+    """The frozen base's (out, in) weight in `dtype`, as a temporary for one matmul (NF4: dequantized)."""
+    if isinstance(base, nn.Linear):
+        return base.weight.to(dtype)  # no copy when it already is `dtype`
+    return base.dequantize(dtype)
+
+
+class LoRALinearFunction(torch.autograd.Function):
+    """y = base(x) + s * (drop(x) A^T) B^T over a frozen base (nn.Linear or NF4Linear), one Function.
+
+    Shapes: x (..., in), W (out, in) frozen, A (r, in), B (out, r), s = scaling, p = dropout,
+    drop(x) = x * m / (1 - p) with a bool mask m (torch.native_dropout: the same mask and random
+    stream as nn.Dropout). Flattened to N rows: X (N, in), G = dL/dy (N, out).
+
+    Forward:
+        Xd = drop(X)                         (N, in)   a temporary
+        Hs = s * Xd A^T                      (N, r)    kept for backward (rank r: tiny)
+        Y  = X W^T + b + Hs B^T              (N, out)
+    Saved: X itself (the tensor the caller already holds: q, k and v read the same one, so it is
+    kept once however many adapters read it), the bool mask m, Hs, and the fp32 parameters A, B.
+    Not saved: Xd, the 16-bit copies of A and B, W (re-derived in backward), any (N, out) tensor.
+
+    Backward (the cheaper association: every product goes through the rank-r side, never an
+    (out, in) or an (N, out) x (out, in) product beyond the base's own input gradient):
+        dL/dB = G^T Hs                                  (out, N) (N, r) -> (out, r)
+        Gs    = s * G B                                 (N, out) (out, r) -> (N, r)
+        dL/dA = Gs^T Xd,  Xd = X * m / (1 - p) again    (r, N) (N, in) -> (r, in)
+        dL/dX = G W + (Gs A) * m / (1 - p)              (N, in): base input gradient + adapter's
+    since Y = X W^T + s Xd A^T B^T gives dY/dB-contraction G^T (s Xd A^T), dY/dA-contraction
+    (s G B)^T Xd, and dXd/dX = m / (1 - p) elementwise.
+
+    Precision: the base runs in `base_dtype`, the adapter in `lora_dtype` (both the autocast dtype
+    under autocast; else the input's dtype and fp32, as LoRALinear's unfused path); the gradients of
+    A and B are returned in their own dtype (fp32).
+    """
+
+    @staticmethod
+    def forward(ctx, x, lora_a, lora_b, bias, base, scaling: float, p: float,
+                base_dtype: torch.dtype, lora_dtype: torch.dtype):
+        with torch.autocast(x.device.type, enabled=False):
+            w = _frozen_weight(base, base_dtype)  # (out, in), freed when this returns
+            y = F.linear(x.to(base_dtype), w, None if bias is None else bias.to(base_dtype))  # (..., out)
+            del w
+            xl = x.to(lora_dtype)  # (..., in)
+            mask = None
+            if p > 0:
+                xl, mask = torch.native_dropout(xl, p, True)  # (..., in), bool mask
+            hs = F.linear(xl, lora_a.to(lora_dtype)) * scaling  # (..., r)
+            del xl
+            delta = F.linear(hs, lora_b.to(lora_dtype))  # (..., out)
+            y = y + delta.to(y.dtype) if delta.dtype != y.dtype else y.add_(delta)
+        ctx.base, ctx.scaling, ctx.p = base, scaling, p
+        ctx.base_dtype, ctx.lora_dtype = base_dtype, lora_dtype
+        ctx.save_for_backward(x, mask, hs, lora_a, lora_b)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad_y):
+        x, mask, hs, lora_a, lora_b = ctx.saved_tensors
+        s, p, ldt = ctx.scaling, ctx.p, ctx.lora_dtype
+        need_x, need_a, need_b = ctx.needs_input_grad[:3]
+        r, n_out, n_in = hs.shape[-1], grad_y.shape[-1], x.shape[-1]
+        g = grad_y.reshape(-1, n_out).to(ldt)  # (N, out)
+        grad_x = grad_a = grad_b = None
+        if need_b:
+            grad_b = (g.T @ hs.reshape(-1, r)).to(lora_b.dtype)  # (out, r)
+        if need_a or need_x:
+            gs = (g @ lora_b.to(ldt)) * s  # (N, r)
+        if need_a:
+            xd = x.reshape(-1, n_in).to(ldt)  # (N, in)
+            if mask is not None:
+                xd = xd * mask.reshape(-1, n_in) * (1.0 / (1.0 - p))
+            grad_a = (gs.T @ xd).to(lora_a.dtype)  # (r, in)
+            del xd
+        if need_x:
+            w = _frozen_weight(ctx.base, ctx.base_dtype)  # (out, in)
+            grad_x = grad_y.reshape(-1, n_out).to(ctx.base_dtype) @ w  # (N, in)
+            del w
+            if mask is None and grad_x.dtype == ldt:
+                grad_x.addmm_(gs, lora_a.to(ldt))  # + Gs A, in place
+            else:
+                ga = gs @ lora_a.to(ldt)  # (N, in)
+                if mask is not None:
+                    ga = ga * mask.reshape(-1, n_in) * (1.0 / (1.0 - p))
+                grad_x = grad_x + ga.to(grad_x.dtype) if ga.dtype != grad_x.dtype else grad_x.add_(ga)
+            grad_x = grad_x.reshape(x.shape).to(x.dtype)
+        return grad_x, grad_a, grad_b, None, None, None, None, None, None
+
+
+
+# ----------------------------------------------------------------------------------------------
 # The wrapper.
 
 def _strip_base_prefix(module, state_dict, prefix, local_metadata):
@@ -131,7 +227,15 @@ class LoRALinear(nn.Module):
 
     Build with `LoRALinear.from_linear(base, r, alpha, dropout, use_rslora)`; fold back into a
     dense `nn.Linear` with `to_linear()`.
+
+    `fused` (default True, settable per module or on the class): while gradients are recorded and
+    the base is a frozen nn.Linear or NF4Linear, forward and backward run as one
+    `LoRALinearFunction` (fewer ops, the adapter gradients through rank r, no dropout'd input
+    or 16-bit copies of A and B kept for backward). Same outputs and gradients as the unfused path
+    (tests/test_lora.py), which runs otherwise (no grad, merged, other bases, a trainable base).
     """
+
+    fused: bool = True
 
     def __init__(self, base: nn.Module, r: int, alpha: float, dropout: float = 0.0, use_rslora: bool = False):
         super().__init__()
@@ -183,7 +287,28 @@ class LoRALinear(nn.Module):
     def dropout(self) -> float:
         return self.lora_dropout.p if isinstance(self.lora_dropout, nn.Dropout) else 0.0
 
+    def _fusable(self, x: torch.Tensor) -> bool:
+        """Whether the fused Function computes exactly what the unfused path would (see `fused`)."""
+        base = self.base_layer
+        if not (self.fused and torch.is_grad_enabled() and not self.merged):
+            return False
+        if not isinstance(base, (nn.Linear, NF4Linear)) or any(p.requires_grad for p in base.parameters()):
+            return False  # another quantized linear, or a base that trains (mode "full"): unfused
+        if isinstance(base, nn.Linear) and not torch.is_autocast_enabled(x.device.type):
+            return x.dtype == base.weight.dtype  # else let nn.Linear raise its dtype error
+        return True
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self._fusable(x):
+            if x.shape[-1] != self.in_features:
+                raise ValueError(f"LoRALinear: input last dim {x.shape[-1]} != in_features {self.in_features}")
+            dt = x.device.type
+            autocast = torch.is_autocast_enabled(dt)
+            base_dtype = torch.get_autocast_dtype(dt) if autocast else x.dtype
+            lora_dtype = torch.get_autocast_dtype(dt) if autocast else self.lora_A.weight.dtype
+            p = self.dropout if self.training else 0.0
+            return LoRALinearFunction.apply(x, self.lora_A.weight, self.lora_B.weight, self.base_layer.bias,
+                                            self.base_layer, self.scaling, p, base_dtype, lora_dtype)
         out = self.base_layer(x)  # (..., out)
         if self.merged:
             return out

@@ -26,8 +26,9 @@ fragmentation (`max_memory_reserved` - `max_memory_allocated`); compare with
 `torch.cuda.max_memory_allocated`.
 
 Model of the engine's training step (engine/train.py): LoRA weights in fp32; with a 16-bit compute
-dtype the step runs under autocast (the adapters then read the 16-bit activations and keep 16-bit
-copies of A and B); dropout keeps a bool mask on CUDA and a float noise tensor on CPU; attention through SDPA's
+dtype the step runs under autocast (the adapters then read the 16-bit activations); the fused LoRA
+path (the default) keeps a bool dropout mask and no 16-bit copies of A and B; the unfused one keeps
+those copies and a dropout mask that is bool on CUDA and float noise on CPU; attention through SDPA's
 flash / memory-efficient path (O(T) memory: q, the GQA-expanded k and v, the output, one fp32
 logsumexp per row), never the (T, T) matrix.
 """
@@ -62,8 +63,9 @@ class TrainShape:
     checkpointing: bool = True
     chunk_size: int = 256  # rows of the chunked cross-entropy (engine.loss.DEFAULT_CHUNK)
     supervised_tokens: int | None = None  # tokens with loss per micro-batch; default all: B * (T - 1)
-    device_type: str = "cuda"  # "cuda": dropout keeps a bool mask; "cpu": a float noise tensor
+    device_type: str = "cuda"  # unfused LoRA: "cuda": dropout keeps a bool mask; "cpu": a float noise tensor
     optimizer_states: int = 2  # AdamW: exp_avg and exp_avg_sq, fp32
+    fused_lora: bool = True  # LoRALinear.fused: one autograd Function per adapted linear (engine/lora.py)
 
     def __post_init__(self):
         if self.dtype not in DTYPE_BYTES:
@@ -175,10 +177,13 @@ def layer_saved_bytes(cfg: ModelConfig, s: TrainShape) -> dict[str, int]:
     layer's output, counted by the caller). Derived op by op (see tests/test_inspect.py):
       RMSNorm:  its fp32 input (a copy when the input is 16-bit) and rsqrt (B, T, 1) fp32
       frozen base linears (dense or NF4): nothing (the weight is all the input-gradient needs)
-      LoRA A:   its input (the tensor the base linear reads: kept once however many adapters read
-                it); with dropout instead the mask (bool on CUDA, noise in the input dtype on CPU)
-                and the dropped input, per adapter; under autocast also A's 16-bit copy
-      LoRA B:   its (B, T, r) input and, under autocast, B's 16-bit copy
+      LoRA, fused (LoRALinearFunction, the default): the input (the tensor the base linear reads:
+                kept once however many adapters read it), per adapter the (B, T, r) rank-r product
+                and, with dropout, a bool mask; nothing else (A, B are parameters)
+      LoRA, unfused: A: its input (kept once per tensor, as above); with dropout instead the mask
+                (bool on CUDA, noise in the input dtype on CPU) and the dropped input, per adapter;
+                under autocast also A's 16-bit copy. B: its (B, T, r) input and, under autocast,
+                B's 16-bit copy
       RoPE:     nothing (cos and sin are constants)
       SDPA:     q, GQA-expanded k and v, the output (which is o_proj's input), fp32 logsumexp (B, nh, T)
       SwiGLU:   gate output (for silu), silu output and up output (for the product)
@@ -199,12 +204,14 @@ def layer_saved_bytes(cfg: ModelConfig, s: TrainShape) -> dict[str, int]:
     lora_in = 0
     for name in targets:
         o_f, i_f = shapes[name]
-        if drop:  # the mask (bool on CUDA, noise in the input dtype on CPU) and the dropped input
+        if drop and s.fused_lora:  # a bool mask
+            lora_in += BT * i_f
+        elif drop:  # the mask (bool on CUDA, noise in the input dtype on CPU) and the dropped input
             lora_in += BT * i_f * ((1 if s.device_type == "cuda" else d) + d)
         lora_in += BT * s.r * d  # B's input (B, T, r)
-        if autocast:
+        if autocast and not s.fused_lora:
             lora_in += s.r * (o_f + i_f) * d  # autocast's 16-bit copies of A and B
-    if targets and not drop:  # A reads the same tensor as the base linear: kept once per tensor
+    if targets and (s.fused_lora or not drop):  # the input the base reads: kept once per tensor
         if targets & {"q_proj", "k_proj", "v_proj"}:
             lora_in += BT * h * d  # input_layernorm output
         if targets & {"gate_proj", "up_proj"}:
@@ -225,7 +232,7 @@ def _layer_backward_extra(cfg: ModelConfig, s: TrainShape) -> int:
     d, BT = DTYPE_BYTES[s.dtype], s.tokens
     h, i = cfg.hidden_size, cfg.intermediate_size
     targets = set(s.target_modules) if s.r > 0 else set()
-    drop = s.lora_dropout > 0
+    drop = s.lora_dropout > 0 and not s.fused_lora  # the fused path keeps the adapters' inputs anyway
     extra = BT * h * d  # gradient of the layer output
     extra += BT * h * d  # down_proj output
     if drop or not targets & {"gate_proj", "up_proj"}:

@@ -160,16 +160,22 @@ def saved_by_autograd(layer, x, cos, sin, autocast_dtype=None) -> int:
 @pytest.mark.parametrize("family", ["qwen2", "qwen3", "llama"])
 @pytest.mark.parametrize("dtype", ["fp32", "bf16"])
 @pytest.mark.parametrize("dropout", [0.0, 0.1])
-def test_layer_saved_bytes_equal_autograd(family, dtype, dropout):
+@pytest.mark.parametrize("fused", [True, False], ids=["fused", "unfused"])
+def test_layer_saved_bytes_equal_autograd(family, dtype, dropout, fused):
+    from engine.lora import lora_modules
+
     cfg = tiny_cfg(family, layers=1, hidden=128, vocab=64, inter=352)
     torch_dtype = torch.float32 if dtype == "fp32" else torch.bfloat16
     model = nf4_lora_model(cfg, torch_dtype, r=8, dropout=dropout).train()
+    for m in lora_modules(model).values():
+        m.fused = fused
     B, T = 2, 48
     x = torch.randn(B, T, cfg.hidden_size, dtype=torch_dtype, requires_grad=True)
     cos, sin = model.rope(torch.arange(T).expand(B, T), torch_dtype)
     got = saved_by_autograd(model.model.layers[0], x, cos, sin, None if dtype == "fp32" else torch.bfloat16)
     want = sum(layer_saved_bytes(cfg, TrainShape(seq_len=T, micro_batch=B, r=8, dtype=dtype,
-                                                 lora_dropout=dropout, device_type="cpu")).values())
+                                                 lora_dropout=dropout, device_type="cpu",
+                                                 fused_lora=fused)).values())
     assert got == want
 
 

@@ -491,3 +491,121 @@ def test_lora_over_nf4_linear_equals_lora_over_its_dequantized_weight():
     again = quantize_nf4(dense_merged.q_proj.weight.detach(), blocksize=64, double_quant=True)
     assert torch.equal(requant.q_proj.dequantize(), NF4Linear(again).dequantize())
     assert requant.q_proj.blocksize == 64 and requant.q_proj.double_quant
+
+
+# ----------------------------------------------------------------------------------------------
+# The fused path (LoRALinearFunction) against the unfused one, and what it keeps for backward.
+
+def _fused_vs_unfused(base, x, *, dropout, autocast_dtype=None, seed=3):
+    """(outputs, grads of x, A, B) of the same LoRALinear run fused and unfused with one RNG seed."""
+    import contextlib
+
+    layer = LoRALinear(copy.deepcopy(base), r=R, alpha=2 * R, dropout=dropout).train()
+    randomize(nn.ModuleDict(dict(l=layer)), seed=seed)
+    results = []
+    for fused in (True, False):
+        layer.fused = fused
+        xi = x.detach().clone().requires_grad_(True)
+        ac = torch.autocast("cpu", dtype=autocast_dtype) if autocast_dtype else contextlib.nullcontext()
+        torch.manual_seed(seed)
+        with ac:
+            y = layer(xi)
+        g = torch.randn(y.shape, generator=torch.Generator().manual_seed(1)).to(y.dtype)
+        (y * g).float().sum().backward()
+        results.append((y.detach(), xi.grad, layer.lora_A.weight.grad.clone(), layer.lora_B.weight.grad.clone()))
+        layer.zero_grad(set_to_none=True)
+    return results
+
+
+@pytest.mark.parametrize("dropout", [0.0, 0.25])
+@pytest.mark.parametrize("kind", ["dense", "nf4"])
+def test_fused_equals_unfused_fp32(kind, dropout):
+    from kernels.nf4_linear import NF4Linear
+
+    torch.manual_seed(0)
+    base = nn.Linear(IN * 4, OUT, bias=True)
+    if kind == "nf4":
+        base = NF4Linear.from_linear(base)
+    x = torch.randn(2, 5, IN * 4)
+    (yf, gxf, gaf, gbf), (yu, gxu, gau, gbu) = _fused_vs_unfused(base, x, dropout=dropout)
+    for a, b in ((yf, yu), (gxf, gxu), (gaf, gau), (gbf, gbu)):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-5)
+    assert gaf.dtype == gbf.dtype == torch.float32
+
+
+@pytest.mark.parametrize("dropout", [0.0, 0.25])
+def test_fused_equals_unfused_nf4_bf16_autocast(dropout):
+    from kernels.nf4_linear import NF4Linear
+
+    torch.manual_seed(0)
+    base = NF4Linear.from_linear(nn.Linear(IN * 4, OUT, bias=True).to(torch.bfloat16))
+    x = torch.randn(2, 5, IN * 4, dtype=torch.bfloat16)
+    (yf, gxf, gaf, gbf), (yu, gxu, gau, gbu) = _fused_vs_unfused(base, x, dropout=dropout,
+                                                                  autocast_dtype=torch.bfloat16)
+    assert yf.dtype == yu.dtype == torch.bfloat16 and gxf.dtype == torch.bfloat16
+    # Both run every matmul in bf16; they differ only by where bf16 rounding falls (one ulp-ish).
+    for a, b in ((yf, yu), (gxf, gxu), (gaf, gau), (gbf, gbu)):
+        torch.testing.assert_close(a.float(), b.float(), rtol=2e-2, atol=2e-2 * float(b.float().abs().max()))
+
+
+def test_fused_under_checkpointing_and_without_grad():
+    """Non-reentrant checkpointing recomputes the fused forward with the same dropout mask; no-grad
+    forwards take the unfused path and agree."""
+    from torch.utils.checkpoint import checkpoint
+
+    torch.manual_seed(0)
+    layer = LoRALinear(nn.Linear(IN, OUT), r=R, alpha=8, dropout=0.3).train()
+    randomize(nn.ModuleDict(dict(l=layer)))
+    x = torch.randn(3, IN, requires_grad=True)
+    grads = []
+    for ckpt in (False, True):
+        torch.manual_seed(5)
+        y = checkpoint(layer, x, use_reentrant=False) if ckpt else layer(x)
+        y.square().sum().backward()
+        grads.append((x.grad.clone(), layer.lora_A.weight.grad.clone()))
+        x.grad = None
+        layer.zero_grad(set_to_none=True)
+    torch.testing.assert_close(grads[0], grads[1], rtol=0, atol=0)
+    layer.eval()
+    with torch.no_grad():
+        y_nograd = layer(x)
+    torch.testing.assert_close(layer(x), y_nograd)
+
+
+def test_fused_falls_back_when_the_base_trains():
+    layer = LoRALinear(nn.Linear(IN, OUT), r=R, alpha=8)
+    layer.base_layer.weight.requires_grad_(True)  # mode "full": the base's weight gradient is needed
+    layer(torch.randn(2, IN)).sum().backward()
+    assert layer.base_layer.weight.grad is not None
+
+
+def _saved_bytes(fn, module) -> int:
+    """Bytes of the distinct storages autograd saves in fn(), the module's parameters and buffers excluded."""
+    exclude = {t.untyped_storage().data_ptr() for t in [*module.parameters(), *module.buffers()]}
+    seen = {}
+
+    def pack(t):
+        if t.untyped_storage().data_ptr() not in exclude:
+            seen[t.untyped_storage().data_ptr()] = t.untyped_storage().nbytes()
+        return t
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        fn()
+    return sum(seen.values())
+
+
+def test_fused_keeps_the_input_a_bool_mask_and_rank_r_only():
+    """Saved by the fused Function: x (shared with the other readers of x), the bool dropout mask and
+    s * x_d A^T (N, r) (plus the parameters A, B themselves); the unfused path keeps per adapter the
+    dropped input and, on CPU, a float mask. Counted exactly with saved_tensors_hooks."""
+    from kernels.nf4_linear import NF4Linear
+
+    torch.manual_seed(0)
+    N, fin, fout, r = 64, 128, 96, 8
+    layer = LoRALinear(NF4Linear.from_linear(nn.Linear(fin, fout)), r=r, alpha=16, dropout=0.1).train()
+    x = torch.randn(N, fin, requires_grad=True)
+    fused = _saved_bytes(lambda: layer(x), layer)
+    assert fused == N * fin * 4 + N * fin * 1 + N * r * 4  # x, bool mask, s * x_d A^T
+    layer.fused = False
+    unfused = _saved_bytes(lambda: layer(x), layer)
+    assert unfused == N * fin * 4 * 2 + N * r * 4  # float noise + dropped input, B's input
