@@ -7,6 +7,8 @@ and checked offline, on a CPU, in minutes. `build_synthetic(out_dir, seed=0)` wr
     out_dir/shop.sqlite, out_dir/school.sqlite     the databases (primary and foreign keys, ~1,100 rows)
     out_dir/train.jsonl, out_dir/test.jsonl        {"question", "sql", "db_path", "db_id"} per line;
                                                    db_path is relative to out_dir (the jsonl's folder)
+    out_dir/pretrain.jsonl                         chat rows of a copy task to pretrain a tiny base on
+                                                   (`pretrain_records`: no question is paired with its SQL)
     out_dir/manifest.json                          version, seed, counts: a rebuild with the same
                                                    seed and version is skipped
 
@@ -44,7 +46,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-VERSION = 1  # bump whenever the generated data changes, so stale builds are rebuilt
+VERSION = 2  # bump whenever the generated data changes, so stale builds are rebuilt
 
 # ----------------------------------------------------------------------------- vocabulary
 
@@ -451,11 +453,12 @@ class SyntheticSet:
     root: Path
     train: Path
     test: Path
+    pretrain: Path  # chat rows of the copy task that pretrains a tiny base (see pretrain_records)
     databases: dict[str, Path]
 
 
 def _paths(root: Path) -> SyntheticSet:
-    return SyntheticSet(root, root / "train.jsonl", root / "test.jsonl",
+    return SyntheticSet(root, root / "train.jsonl", root / "test.jsonl", root / "pretrain.jsonl",
                         {db: root / f"{db}.sqlite" for db in SCHEMAS})
 
 
@@ -466,7 +469,7 @@ def build_synthetic(out_dir: str | os.PathLike, seed: int = 0, *, n_train: int =
     paths = _paths(root)
     manifest = {"version": VERSION, "seed": seed, "n_train": n_train, "n_test": n_test}
     manifest_path = root / "manifest.json"
-    files = [paths.train, paths.test, *paths.databases.values()]
+    files = [paths.train, paths.test, paths.pretrain, *paths.databases.values()]
     if not force and manifest_path.is_file() and all(f.is_file() for f in files):
         try:
             if json.loads(manifest_path.read_text()) == manifest:
@@ -483,6 +486,9 @@ def build_synthetic(out_dir: str | os.PathLike, seed: int = 0, *, n_train: int =
             for ex in examples:
                 record = {"question": ex.question, "sql": ex.sql, "db_path": f"{ex.db_id}.sqlite", "db_id": ex.db_id}
                 fh.write(json.dumps(record) + "\n")
+    with open(paths.pretrain, "w", encoding="utf-8") as fh:
+        for record in pretrain_records(root):
+            fh.write(json.dumps(record) + "\n")
     manifest_path.write_text(json.dumps(manifest, indent=1) + "\n")
     return paths
 
@@ -493,9 +499,15 @@ def read_examples(path: str | os.PathLike) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def _row_text(table: str, row: tuple) -> str:
+    """A row as SQL writes literals: "customers: 1, 'Ada Stone', 'Lisbon', 34" (text quoted as in the questions)."""
+    return f"{table}: " + ", ".join(f"'{v}'" if isinstance(v, str) else str(v) for v in row)
+
+
 def corpus_texts(root: str | os.PathLike, splits=("train",)) -> list[str]:
     """Text to train a tokenizer (or pretrain a tiny model) on: the schemas as prompts show them
-    (CREATE TABLE and compact), every row of every table, and the questions and SQL of `splits`."""
+    (CREATE TABLE and compact), every row of every table (text values quoted, as questions quote
+    them), and the questions and SQL of `splits`."""
     from .schema import read_sqlite_schema, render_schema
 
     root = Path(root)
@@ -507,13 +519,28 @@ def corpus_texts(root: str | os.PathLike, splits=("train",)) -> list[str]:
         conn = sqlite3.connect(f"file:{root / f'{db}.sqlite'}?mode=ro", uri=True)
         try:
             for table in schema.table_names:
-                texts += [" | ".join(map(str, r)) for r in conn.execute(f"SELECT * FROM {table}")]
+                texts += [_row_text(table, r) for r in conn.execute(f"SELECT * FROM {table}")]
         finally:
             conn.close()
     for split in splits:
         for rec in read_examples(root / f"{split}.jsonl"):
             texts += [f"Question: {rec['question']}", rec["sql"]]
     return texts
+
+
+def pretrain_records(root: str | os.PathLike) -> list[dict]:
+    """Chat rows {"messages": [user "Repeat: <text>", assistant "<text>"]} over `corpus_texts(root)`
+    (every table row, the training questions and the training SQL; not the test split).
+
+    Why a copy task: a tiny model's weak point on this task is copying values it has never seen
+    (test cities, names, thresholds) from the question into the SQL. Learning to repeat text
+    builds that copying circuit (induction heads) in a few hundred steps, and reading every row
+    trains the embeddings of every value; yet the base model never sees a question paired with
+    its SQL, so it scores ~0 on the task until it is fine-tuned.
+    """
+    texts = [t for t in corpus_texts(root) if not t.startswith("Database schema:")]
+    return [{"messages": [{"role": "user", "content": f"Repeat: {t}"}, {"role": "assistant", "content": t}]}
+            for t in texts]
 
 
 if __name__ == "__main__":  # python -m engine.synthetic OUT_DIR [SEED]

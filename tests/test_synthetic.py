@@ -147,3 +147,17 @@ def test_read_by_the_data_module(built):
     assert len(exs) == len(records)
     assert exs[0].sql == records[0]["sql"] and Path(exs[0].db_path).is_file()
     assert "customers(" in next(e.schema for e in exs if e.db_id == "shop")
+
+
+def test_pretrain_rows_never_pair_a_question_with_its_sql(built, examples):
+    rows = read_examples(built.pretrain)
+    assert rows and all(r["messages"][0]["content"] == "Repeat: " + r["messages"][1]["content"] for r in rows)
+    texts = {r["messages"][1]["content"] for r in rows}
+    train, test = examples
+    assert not {e.question for e in test} & {t.removeprefix("Question: ") for t in texts}
+    assert not {e.sql for e in test} & texts
+    assert all(e.question not in t or e.sql not in t for e in train[:100] for t in texts)
+    # Every value of every test question is in some row, so the base model has read it.
+    for e in test:
+        for _, v in e.values:
+            assert any(f"'{v}'" in t or f" {v}" in t for t in texts), v
