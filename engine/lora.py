@@ -131,7 +131,8 @@ class LoRALinearFunction(torch.autograd.Function):
         Y  = X W^T + b + Hs B^T              (N, out)
     Saved: X itself (the tensor the caller already holds: q, k and v read the same one, so it is
     kept once however many adapters read it), the bool mask m, Hs, and the fp32 parameters A, B.
-    Not saved: Xd, the 16-bit copies of A and B, W (re-derived in backward), any (N, out) tensor.
+    Not saved: Xd, W (re-derived in backward), any (N, out) tensor. The 16-bit copies of A and B
+    (under autocast) are made once per optimizer step by `LoRALinear.cast_adapter`, not per call.
 
     Backward (the cheaper association: every product goes through the rank-r side, never an
     (out, in) or an (N, out) x (out, in) product beyond the base's own input gradient):
@@ -139,7 +140,7 @@ class LoRALinearFunction(torch.autograd.Function):
         Gs    = s * G B                                 (N, out) (out, r) -> (N, r)
         dL/dA = Gs^T Xd,  Xd = X * m / (1 - p) again    (r, N) (N, in) -> (r, in)
         dL/dX = G W + (Gs A) * m / (1 - p)              (N, in): base input gradient + adapter's
-    since Y = X W^T + s Xd A^T B^T gives dY/dB-contraction G^T (s Xd A^T), dY/dA-contraction
+    (in code the 1/(1-p) is folded into s at rank r); since Y = X W^T + s Xd A^T B^T gives dY/dB-contraction G^T (s Xd A^T), dY/dA-contraction
     (s G B)^T Xd, and dXd/dX = m / (1 - p) elementwise.
 
     Precision: the base runs in `base_dtype`, the adapter in `lora_dtype` (both the autocast dtype
@@ -148,21 +149,24 @@ class LoRALinearFunction(torch.autograd.Function):
     """
 
     @staticmethod
-    def forward(ctx, x, lora_a, lora_b, bias, base, scaling: float, p: float,
+    def forward(ctx, x, lora_a, lora_b, bias, module: "LoRALinear", scaling: float, p: float,
                 base_dtype: torch.dtype, lora_dtype: torch.dtype):
+        a, b = module.cast_adapter(lora_dtype)  # (r, in), (out, r): cached casts, no copy per call
         with torch.autocast(x.device.type, enabled=False):
-            w = _frozen_weight(base, base_dtype)  # (out, in), freed when this returns
+            w = _frozen_weight(module.base_layer, base_dtype)  # (out, in), freed when this returns
             y = F.linear(x.to(base_dtype), w, None if bias is None else bias.to(base_dtype))  # (..., out)
             del w
             xl = x.to(lora_dtype)  # (..., in)
             mask = None
             if p > 0:
                 xl, mask = torch.native_dropout(xl, p, True)  # (..., in), bool mask
-            hs = F.linear(xl, lora_a.to(lora_dtype)) * scaling  # (..., r)
+            hs = F.linear(xl, a) * scaling  # (..., r)
             del xl
-            delta = F.linear(hs, lora_b.to(lora_dtype))  # (..., out)
-            y = y + delta.to(y.dtype) if delta.dtype != y.dtype else y.add_(delta)
-        ctx.base, ctx.scaling, ctx.p = base, scaling, p
+            if y.dtype == lora_dtype:
+                y.view(-1, y.shape[-1]).addmm_(hs.view(-1, hs.shape[-1]), b.T)  # y += Hs B^T, one launch
+            else:
+                y = y + F.linear(hs, b).to(y.dtype)
+        ctx.module, ctx.scaling, ctx.p = module, scaling, p
         ctx.base_dtype, ctx.lora_dtype = base_dtype, lora_dtype
         ctx.save_for_backward(x, mask, hs, lora_a, lora_b)
         return y
@@ -170,7 +174,10 @@ class LoRALinearFunction(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad_y):
         x, mask, hs, lora_a, lora_b = ctx.saved_tensors
-        s, p, ldt = ctx.scaling, ctx.p, ctx.lora_dtype
+        ldt = ctx.lora_dtype
+        a, b = ctx.module.cast_adapter(ldt)
+        # The dropout scale 1/(1-p) is folded into s at rank r: drop(X) = (X * m) / (1 - p).
+        s = ctx.scaling / (1.0 - ctx.p)
         need_x, need_a, need_b = ctx.needs_input_grad[:3]
         r, n_out, n_in = hs.shape[-1], grad_y.shape[-1], x.shape[-1]
         g = grad_y.reshape(-1, n_out).to(ldt)  # (N, out)
@@ -178,27 +185,28 @@ class LoRALinearFunction(torch.autograd.Function):
         if need_b:
             grad_b = (g.T @ hs.reshape(-1, r)).to(lora_b.dtype)  # (out, r)
         if need_a or need_x:
-            gs = (g @ lora_b.to(ldt)) * s  # (N, r)
+            gs = (g @ b) * s  # (N, r)
         if need_a:
-            xd = x.reshape(-1, n_in).to(ldt)  # (N, in)
+            xm = x.reshape(-1, n_in).to(ldt)  # (N, in)
             if mask is not None:
-                xd = xd * mask.reshape(-1, n_in) * (1.0 / (1.0 - p))
-            grad_a = (gs.T @ xd).to(lora_a.dtype)  # (r, in)
-            del xd
+                xm = xm * mask.reshape(-1, n_in)
+            grad_a = (gs.T @ xm).to(lora_a.dtype)  # (r, in)
+            del xm
         if need_x:
-            w = _frozen_weight(ctx.base, ctx.base_dtype)  # (out, in)
+            w = _frozen_weight(ctx.module.base_layer, ctx.base_dtype)  # (out, in)
             grad_x = grad_y.reshape(-1, n_out).to(ctx.base_dtype) @ w  # (N, in)
             del w
-            if mask is None and grad_x.dtype == ldt:
-                grad_x.addmm_(gs, lora_a.to(ldt))  # + Gs A, in place
+            if grad_x.dtype == ldt and mask is None:
+                grad_x.addmm_(gs, a)  # + Gs A, in place
+            elif grad_x.dtype == ldt:
+                grad_x.addcmul_(gs @ a, mask.reshape(-1, n_in))  # + (Gs A) * m
             else:
-                ga = gs @ lora_a.to(ldt)  # (N, in)
+                ga = gs @ a  # (N, in)
                 if mask is not None:
-                    ga = ga * mask.reshape(-1, n_in) * (1.0 / (1.0 - p))
-                grad_x = grad_x + ga.to(grad_x.dtype) if ga.dtype != grad_x.dtype else grad_x.add_(ga)
+                    ga = ga * mask.reshape(-1, n_in)
+                grad_x = grad_x + ga.to(grad_x.dtype)
             grad_x = grad_x.reshape(x.shape).to(x.dtype)
         return grad_x, grad_a, grad_b, None, None, None, None, None, None
-
 
 
 # ----------------------------------------------------------------------------------------------
@@ -298,6 +306,21 @@ class LoRALinear(nn.Module):
             return x.dtype == base.weight.dtype  # else let nn.Linear raise its dtype error
         return True
 
+    def cast_adapter(self, dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
+        """(A, B) in `dtype` for the fused path: the fp32 parameters themselves, or 16-bit copies made
+        once and reused while the parameters are unchanged (keyed on their storage and version
+        counters, which every in-place update such as optimizer.step or load_state_dict bumps)."""
+        a, b = self.lora_A.weight, self.lora_B.weight
+        if a.dtype == dtype and b.dtype == dtype:
+            return a, b
+        key = (dtype, a.data_ptr(), a._version, b.data_ptr(), b._version)
+        cached = self.__dict__.get("_adapter_cast")
+        if cached is None or cached[0] != key:
+            with torch.no_grad():
+                cached = (key, a.detach().to(dtype), b.detach().to(dtype))
+            self.__dict__["_adapter_cast"] = cached
+        return cached[1], cached[2]
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self._fusable(x):
             if x.shape[-1] != self.in_features:
@@ -308,7 +331,7 @@ class LoRALinear(nn.Module):
             lora_dtype = torch.get_autocast_dtype(dt) if autocast else self.lora_A.weight.dtype
             p = self.dropout if self.training else 0.0
             return LoRALinearFunction.apply(x, self.lora_A.weight, self.lora_B.weight, self.base_layer.bias,
-                                            self.base_layer, self.scaling, p, base_dtype, lora_dtype)
+                                            self, self.scaling, p, base_dtype, lora_dtype)
         out = self.base_layer(x)  # (..., out)
         if self.merged:
             return out

@@ -27,8 +27,8 @@ fragmentation (`max_memory_reserved` - `max_memory_allocated`); compare with
 
 Model of the engine's training step (engine/train.py): LoRA weights in fp32; with a 16-bit compute
 dtype the step runs under autocast (the adapters then read the 16-bit activations); the fused LoRA
-path (the default) keeps a bool dropout mask and no 16-bit copies of A and B; the unfused one keeps
-those copies and a dropout mask that is bool on CUDA and float noise on CPU; attention through SDPA's
+path (the default) keeps a bool dropout mask and one 16-bit copy of A and B per optimizer step
+(static); the unfused one keeps per layer those copies in its saved tensors and a dropout mask that is bool on CUDA and float noise on CPU; attention through SDPA's
 flash / memory-efficient path (O(T) memory: q, the GQA-expanded k and v, the output, one fp32
 logsumexp per row), never the (T, T) matrix.
 """
@@ -307,6 +307,8 @@ def static_items(cfg: ModelConfig, s: TrainShape) -> list[MemoryItem]:
         items += [MemoryItem("lora", "LoRA A, B (fp32)", n * 4, f"{n:,} params"),
                   MemoryItem("lora", "LoRA grads (fp32)", n * 4),
                   MemoryItem("lora", "AdamW moments (2 x fp32)", s.optimizer_states * n * 4)]
+        if s.fused_lora and d != 4:  # LoRALinear.cast_adapter: one 16-bit copy per step, kept
+            items.append(MemoryItem("lora", f"LoRA A, B ({s.dtype} copies)", n * d, "fused path, cast once per step"))
     return items
 
 

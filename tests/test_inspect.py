@@ -74,7 +74,8 @@ def test_qwen_coder_budget_matches_design_arithmetic():
     assert items["embedding (bf16)"] == V * H * 2 and round(V * H * 2 / 1e6) == 467  # DESIGN: 467 MB
     lora = L * sum(16 * (o + i) for o, i in per_layer.values())
     assert lora_param_count(cfg, 16) == lora == 18_464_768
-    lora_state = pred.group_bytes("lora")
+    lora_state = items["LoRA A, B (fp32)"] + items["LoRA grads (fp32)"] + items["AdamW moments (2 x fp32)"]
+    assert items["LoRA A, B (bf16 copies)"] == lora * 2  # the fused path's cast, once per step
     assert lora_state == lora * 4 * 4 and round(lora_state / 1e6) == 295  # DESIGN: params + grads + AdamW 295 MB
     acts = dict((i.name, i.bytes) for i in pred.items if i.group == "activations")
     assert acts["checkpointed layer inputs"] == L * 2 * 512 * H * 2 and round(acts["checkpointed layer inputs"] / 1e6) == 88

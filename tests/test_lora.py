@@ -609,3 +609,36 @@ def test_fused_keeps_the_input_a_bool_mask_and_rank_r_only():
     layer.fused = False
     unfused = _saved_bytes(lambda: layer(x), layer)
     assert unfused == N * fin * 4 * 2 + N * r * 4  # float noise + dropped input, B's input
+
+
+def test_fused_adapter_cast_is_refreshed_after_every_update():
+    """The 16-bit copies of A and B (cast once per step) follow optimizer steps and loads: a stale
+    copy would silently train against old weights."""
+    torch.manual_seed(0)
+    layer = LoRALinear(nn.Linear(IN, OUT).to(torch.bfloat16), r=R, alpha=8).train()
+    opt = torch.optim.SGD([layer.lora_A.weight, layer.lora_B.weight], lr=0.5)
+    x = torch.randn(4, IN, dtype=torch.bfloat16)
+
+    def both():
+        outs = []
+        for fused in (True, False):
+            layer.fused = fused
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                outs.append(layer(x.requires_grad_(True)))
+        return outs
+
+    def check():
+        yf, yu = both()  # bf16: the two paths round at different places (addmm vs mm + add)
+        torch.testing.assert_close(yf.float(), yu.float(), rtol=2e-2, atol=2e-2 * float(yu.detach().float().abs().max()))
+        a, b = layer.cast_adapter(torch.bfloat16)
+        assert a.equal(layer.lora_A.weight.to(torch.bfloat16)) and b.equal(layer.lora_B.weight.to(torch.bfloat16))
+        return yf
+
+    for _ in range(2):
+        yf = check()
+        yf.float().square().sum().backward()
+        opt.step()
+        opt.zero_grad()
+    with torch.no_grad():
+        layer.lora_B.weight.copy_(torch.randn_like(layer.lora_B.weight))
+    check()
