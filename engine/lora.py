@@ -193,18 +193,16 @@ class LoRALinearFunction(torch.autograd.Function):
             grad_a = (gs.T @ xm).to(lora_a.dtype)  # (r, in)
             del xm
         if need_x:
-            w = _frozen_weight(ctx.module.base_layer, ctx.base_dtype)  # (out, in)
-            grad_x = grad_y.reshape(-1, n_out).to(ctx.base_dtype) @ w  # (N, in)
-            del w
-            if grad_x.dtype == ldt and mask is None:
-                grad_x.addmm_(gs, a)  # + Gs A, in place
-            elif grad_x.dtype == ldt:
-                grad_x.addcmul_(gs @ a, mask.reshape(-1, n_in))  # + (Gs A) * m
+            w = _frozen_weight(ctx.module.base_layer, ctx.base_dtype)  # (out, in); its temporaries go first
+            grad_x = gs @ a  # (N, in): the adapter's term first, so one (N, in) buffer holds the sum
+            if mask is not None:
+                grad_x.mul_(mask.reshape(-1, n_in))  # * m  (the 1/(1-p) is in s)
+            g_base = grad_y.reshape(-1, n_out).to(ctx.base_dtype)
+            if grad_x.dtype == w.dtype:
+                grad_x.addmm_(g_base, w)  # + G W, in place: no second (N, in) buffer
             else:
-                ga = gs @ a  # (N, in)
-                if mask is not None:
-                    ga = ga * mask.reshape(-1, n_in)
-                grad_x = grad_x + ga.to(grad_x.dtype)
+                grad_x = (g_base @ w).add_(grad_x.to(w.dtype))
+            del w
             grad_x = grad_x.reshape(x.shape).to(x.dtype)
         return grad_x, grad_a, grad_b, None, None, None, None, None, None
 

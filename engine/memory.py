@@ -224,10 +224,12 @@ def layer_saved_bytes(cfg: ModelConfig, s: TrainShape) -> dict[str, int]:
 
 
 def _layer_backward_extra(cfg: ModelConfig, s: TrainShape) -> int:
-    """Temporaries alive at the end of a layer's recomputation, when its backward starts.
+    """Temporaries alive at the end of a layer's recomputation, when its backward starts, and during
+    its first backward step.
 
     The gradient of the layer output, the down_proj output, and the MLP input and the product
-    silu(gate) * up when they are not already kept for backward.
+    silu(gate) * up when they are not already kept for backward; then down_proj's input gradient
+    and its dense weight (measured on CPU: tests/test_inspect.py).
     """
     d, BT = DTYPE_BYTES[s.dtype], s.tokens
     h, i = cfg.hidden_size, cfg.intermediate_size
@@ -239,6 +241,9 @@ def _layer_backward_extra(cfg: ModelConfig, s: TrainShape) -> int:
         extra += BT * h * d  # MLP input (post_attention_layernorm output)
     if drop or "down_proj" not in targets:
         extra += BT * i * d  # silu(gate) * up
+    # down_proj's backward, the first and widest: its input gradient (B, T, I) and its weight,
+    # dequantized to a dense (H, I) temporary (LoRALinearFunction / NF4LinearFunction).
+    extra += BT * i * d + h * i * d
     return extra
 
 
