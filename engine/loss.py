@@ -70,9 +70,14 @@ class ChunkedCrossEntropy(torch.autograd.Function):
         for start in range(0, rows.shape[0], chunk_size):
             end = start + chunk_size
             z = (rows[start:end].to(dtype) @ w.T).to(acc)  # (n, V), one chunk of fp32 logits
-            lse[start:end] = torch.logsumexp(z, dim=-1)
             picked = z.gather(1, targets[start:end, None]).squeeze(1)  # (n,)
+            # logsumexp as torch.logsumexp computes it (max-shifted), but in place in z: no (n, V)
+            # temporaries beside the chunk itself.
+            m = z.amax(dim=-1, keepdim=True)  # (n, 1)
+            m = torch.where(m.isinf(), 0.0, m)  # as torch.logsumexp: an infinite max is not subtracted
+            lse[start:end] = z.sub_(m).exp_().sum(dim=-1).log_().add_(m.squeeze(1))
             total += (lse[start:end] - picked).sum()
+            del z
         ctx.save_for_backward(rows, weight, targets, lse)
         ctx.chunk_size, ctx.dtype = chunk_size, dtype
         return total
@@ -88,14 +93,16 @@ class ChunkedCrossEntropy(torch.autograd.Function):
         for start in range(0, rows.shape[0], chunk):
             end = start + chunk
             h = rows[start:end].to(dtype)  # (n, H)
-            z = (h @ w.T).to(lse.dtype)  # (n, V), recomputed
-            g = torch.exp(z - lse[start:end, None])  # softmax
-            g[torch.arange(g.shape[0], device=g.device), targets[start:end]] -= 1.0  # - onehot(y)
-            g = (g * grad_out).to(dtype)  # (n, V)
+            z = (h @ w.T).to(lse.dtype)  # (n, V), recomputed; a fresh tensor, changed in place below
+            z.sub_(lse[start:end, None]).exp_()  # softmax
+            z[torch.arange(z.shape[0], device=z.device), targets[start:end]] -= 1.0  # - onehot(y)
+            g = z.mul_(grad_out).to(dtype)  # (n, V) in the compute dtype (z itself when that is fp32)
+            del z  # the fp32 chunk goes before the next products
             if need_rows:
                 grad_rows[start:end] = (g @ w).to(rows.dtype)  # (n, H)
             if need_weight:
                 grad_weight += g.T @ h  # (V, H)
+            del g  # freed before the next chunk's logits: one chunk alive at a time
         if need_weight:
             grad_weight = grad_weight.to(weight.dtype)
         return grad_rows, grad_weight, None, None, None

@@ -14,8 +14,7 @@ no GPU. It adds up, in bytes:
     gradient flowing in, and the temporaries alive at the end of the recomputation;
   * the backward of the chunked cross-entropy (engine/loss.py): the checkpointed inputs, the
     final norm's saved input, the gathered rows and their gradient, and one chunk of logits in
-    its forms (fp32 logits, the fp32 temporary z - logsumexp, the fp32 softmax, and the previous
-    chunk's gradient, still referenced).
+    its forms (fp32 logits, changed in place into the gradient, and its copy in the compute dtype).
 
 The per-layer count was derived by listing what autograd saves (torch.autograd.graph.
 saved_tensors_hooks) for our models/transformer.py decoder layer wrapped with engine/lora.py and
@@ -264,12 +263,12 @@ def activation_phases(cfg: ModelConfig, s: TrainShape) -> tuple[dict[str, int], 
     ce = dict(common)
     ce["final norm input (fp32) + rsqrt"] = BT * h * 4 + BT * 4
     ce["gathered rows + their grad"] = 2 * n * h * d + n * (4 + 8)  # + fp32 logsumexp, int64 targets
-    # engine/loss.py's backward, per chunk: z = logits (fp32), z - lse (fp32 temporary), g = exp(.)
-    # (fp32); then g * grad (fp32) cast to the compute dtype. The previous chunk's g is still bound
-    # while the next chunk's z, z - lse and exp are built: a 16-bit g with autocast, an fp32 one
-    # without (only when there is a next chunk).
-    prev_g = d if autocast else (4 if n > c else 0)
-    ce["logits chunk (backward)"] = c * V * (3 * 4 + prev_g)
+    # engine/loss.py's backward, per chunk: the logits z (fp32; under autocast first in the compute
+    # dtype, then cast: both alive for a moment), softmax - onehot and the scaling done in place in
+    # z, then its copy in the compute dtype while z is still bound; both are deleted before the next
+    # chunk. So one fp32 chunk plus one 16-bit chunk with autocast, one fp32 chunk without. The
+    # forward's in-place logsumexp peaks at the same size.
+    ce["logits chunk (backward)"] = c * V * (4 + (d if autocast else 0))
     layer = dict(common)
     if s.checkpointing:
         layer["recomputed layer (saved for backward)"] = saved

@@ -83,7 +83,9 @@ def test_qwen_coder_budget_matches_design_arithmetic():
     assert round(2 * 512 * V * 4 / 1e6) == 622
     base = sum(i.bytes for i in pred.items if i.group == "weights")
     assert 1.13e9 < base < 1.15e9  # DESIGN: 1.14 GB base
-    assert 1.9e9 <= pred.peak <= 2.2e9  # DESIGN: allocated peak floor ~1.9-2.2 GB
+    # DESIGN: allocated peak floor ~1.9-2.2 GB; the in-place cross-entropy chunk (one fp32 + one bf16
+    # chunk of 256 x V logits, engine/loss.py) brings the prediction to ~1.81 GB, under that floor.
+    assert 1.7e9 <= pred.peak <= 2.2e9
     assert pred.peak_phase == "cross-entropy backward"
 
 
