@@ -202,19 +202,20 @@ def padding_waste(lengths, batches) -> float:
 # One optimizer step.
 
 def accumulate_gradients(model: nn.Module, micro_batches: list[dict], *, chunk_size: int = 256,
-                         precision: str = "fp32", scaler=None) -> tuple[float, int]:
+                         precision: str = "fp32", scaler=None, offload_activations: bool = False) -> tuple[float, int]:
     """Forward + backward over the micro-batches of one optimizer step; returns (mean token loss, tokens).
 
     Each micro-batch's summed loss is divided by the supervised tokens of all of them together, so the
     accumulated .grad equals that of one batch holding every micro-batch. Raises NonFiniteLossError
-    naming the micro-batch whose loss is NaN or inf.
+    naming the micro-batch whose loss is NaN or inf. offload_activations: see engine.loss.loss_sum_on.
     """
     total_tokens = sum(count_supervised(mb["labels"]) for mb in micro_batches)
     device = micro_batches[0]["input_ids"].device
     loss_total = 0.0
     for i, mb in enumerate(micro_batches):
         with autocast(device, precision):
-            loss_sum, _ = loss_sum_on(model, mb["input_ids"], mb["labels"], chunk_size=chunk_size)
+            loss_sum, _ = loss_sum_on(model, mb["input_ids"], mb["labels"], chunk_size=chunk_size,
+                                      offload_activations=offload_activations)
         value = float(loss_sum.detach())
         if not math.isfinite(value):
             raise NonFiniteLossError(f"micro-batch {i + 1} of {len(micro_batches)} has loss {value}")
@@ -521,7 +522,8 @@ def train(model: nn.Module, items: list[dict], *, opts, run_dir, val_items: list
                            schedule=opts.schedule, min_lr_ratio=opts.min_lr_ratio)
                 try:
                     loss, n_sup = accumulate_gradients(model, mbs, chunk_size=opts.loss_chunk_size,
-                                                       precision=precision, scaler=scaler)
+                                                       precision=precision, scaler=scaler,
+                                                       offload_activations=getattr(opts, "offload_activations", False))
                     grad_norm = optimizer_step(params, optimizer, lr=lr, max_grad_norm=opts.max_grad_norm,
                                                scaler=scaler)
                 except NonFiniteLossError as e:

@@ -175,6 +175,41 @@ def test_gradient_checkpointing_gives_the_same_gradients(tiny):
     assert out[True][1] < out[False][1] / 2  # checkpointing keeps far fewer activations
 
 
+def test_offloading_activations_gives_the_same_gradients_and_moves_only_layer_inputs(tiny, monkeypatch):
+    """train.offload_activations: save_on_cpu around the checkpointed decoder stack. The gradients are
+    bit-identical, and what it moves is each layer's input (B, T, H) plus small constants, never
+    anything from inside a checkpointed layer."""
+    moved = []
+
+    class Recording(torch.autograd.graph.save_on_cpu):
+        def __init__(self, pin_memory=False, device_type="cuda"):
+            super().__init__(pin_memory, device_type)
+            pack = self.pack_hook
+            self.pack_hook = lambda t: moved.append(tuple(t.shape)) or pack(t)
+
+    monkeypatch.setattr(torch.autograd.graph, "save_on_cpu", Recording)
+    items = make_items(4, seed=3)
+    out = {}
+    for offload in (False, True):
+        model = lora_model(tiny, dropout=0.1, random_b=True)
+        prepare_model(model, grad_checkpointing=True)
+        torch.manual_seed(7)  # the same dropout masks
+        moved.clear()
+        accumulate_gradients(model, [collate(items[:2]), collate(items[2:])], offload_activations=offload)
+        out[offload] = grads(model)
+        if offload:
+            cfg = model.config
+            B, T = collate(items[:2])["input_ids"].shape
+            hidden = [s for s in moved if s == (B, T, cfg.hidden_size)]
+            # the first micro-batch: each layer's input, and two (B, T, H) tensors of the final norm
+            assert len(hidden) == cfg.num_hidden_layers + 2, moved
+            assert max(math.prod(s) for s in moved) == B * T * cfg.hidden_size
+        else:
+            assert not moved
+    for name, g in out[False].items():
+        torch.testing.assert_close(out[True][name], g, rtol=0, atol=0, msg=lambda m: f"{name}: {m}")
+
+
 @pytest.mark.parametrize("precision", ["bf16", "fp16"])
 def test_mixed_precision_step_on_cpu(tiny, precision):
     model = lora_model(tiny, random_b=True)
