@@ -112,10 +112,11 @@ def _requantize(base: nn.Module, weight: torch.Tensor, bias: torch.Tensor | None
 # The fused training path: base matmul and adapter in one autograd Function.
 
 def _frozen_weight(base: nn.Module, dtype: torch.dtype) -> torch.Tensor:
-    """The frozen base's (out, in) weight in `dtype`, as a temporary for one matmul (NF4: dequantized)."""
+    """The frozen base's (out, in) weight in `dtype` for one matmul issued at once (NF4: dequantized,
+    on Triton into the shared scratch buffer, which the next dequantization overwrites)."""
     if isinstance(base, nn.Linear):
         return base.weight.to(dtype)  # no copy when it already is `dtype`
-    return base.dequantize(dtype)
+    return base.dequantize_for_matmul(dtype)
 
 
 class LoRALinearFunction(torch.autograd.Function):

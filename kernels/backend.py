@@ -94,12 +94,16 @@ def use_backend(name: str) -> Iterator[None]:
         _forced.pop()
 
 
-def dequantize(q, dtype: torch.dtype | None = None) -> torch.Tensor:
-    """Dequantize an NF4Weight with the backend chosen for its device (see module docstring)."""
+def dequantize(q, dtype: torch.dtype | None = None, out: torch.Tensor | None = None) -> torch.Tensor:
+    """Dequantize an NF4Weight with the backend chosen for its device (see module docstring).
+
+    out: a contiguous tensor of q.shape in `dtype` to write into (Triton: in place, one launch;
+    torch: the twin's result copied in)."""
     if kernel_backend(q.device) == "triton":
         from kernels.nf4_triton import dequantize_nf4_triton
 
-        return dequantize_nf4_triton(q, dtype)
+        return dequantize_nf4_triton(q, dtype, out=out)
     from kernels.nf4 import dequantize_nf4
 
-    return dequantize_nf4(q, dtype)
+    w = dequantize_nf4(q, dtype)
+    return w if out is None else out.copy_(w)

@@ -37,10 +37,40 @@ _FLOAT_STATE = ("quant_map", "nested_absmax", "nested_quant_map")  # fp32 buffer
 _DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 
 
+# ---- one scratch buffer per (device, dtype) for the dense weight of one matmul -----------------
+_scratch: dict[tuple[torch.device, torch.dtype], torch.Tensor] = {}
+
+
+def dequantize_for_matmul(q: NF4Weight, dtype: torch.dtype) -> torch.Tensor:
+    """W = dequant(q) (out, in) in `dtype`, for ONE matmul issued before the next call.
+
+    On the Triton backend (with `NF4Linear.scratch`, the default) W is written into a scratch
+    buffer shared by every NF4 weight on the device, grown to the largest one: no allocation per
+    layer, and no dense copy outlives its matmul. That is safe because the caller consumes W at
+    once (GPU work on one stream runs in order: the next dequant into the buffer starts after the
+    matmul that reads it) and never saves it for backward. Elsewhere W is a fresh tensor.
+    `release_scratch()` frees the buffers.
+    """
+    if not NF4Linear.scratch or backend.kernel_backend(q.device) != "triton":
+        return backend.dequantize(q, dtype)
+    key = (q.device, dtype)
+    n = q.shape[0] * q.shape[1]
+    buf = _scratch.get(key)
+    if buf is None or buf.numel() < n:
+        _scratch[key] = buf = torch.empty(n, dtype=dtype, device=q.device)
+    return backend.dequantize(q, dtype, out=buf[:n].view(q.shape))
+
+
+def release_scratch():
+    """Drop the dequantization scratch buffers (they are re-made on the next NF4 matmul)."""
+    _scratch.clear()
+
+
 class NF4LinearFunction(torch.autograd.Function):
     """y = x @ W^T + b with W = dequant(Q) (out, in), Q frozen.
 
-    Forward: W is dequantized into a temporary, y = x W^T + b, W is freed.
+    Forward: W is dequantized into a temporary (the scratch buffer on Triton:
+    `dequantize_for_matmul`), y = x W^T + b, W is dropped.
     Saved for backward: the quantized tensors only (packed bytes, scales, code tables);
     neither W nor x (no weight gradient needs x).
 
@@ -55,7 +85,7 @@ class NF4LinearFunction(torch.autograd.Function):
     def forward(ctx, x, bias, meta: NF4Weight, packed, absmax, nested_absmax, code, nested_code):
         q = dataclasses.replace(meta, packed=packed, absmax=absmax, nested_absmax=nested_absmax,
                                 code=code, nested_code=nested_code)
-        w = backend.dequantize(q, x.dtype)  # (out, in)
+        w = dequantize_for_matmul(q, x.dtype)  # (out, in), consumed by the next line
         y = torch.nn.functional.linear(x, w, None if bias is None else bias.to(x.dtype))
         ctx.meta = meta
         ctx.has_bias = bias is not None
@@ -69,7 +99,7 @@ class NF4LinearFunction(torch.autograd.Function):
         if ctx.needs_input_grad[0]:
             q = dataclasses.replace(ctx.meta, packed=packed, absmax=absmax,
                                     nested_absmax=nested_absmax, code=code, nested_code=nested_code)
-            w = backend.dequantize(q, grad_y.dtype)  # (out, in)
+            w = dequantize_for_matmul(q, grad_y.dtype)  # (out, in), consumed by the next line
             grad_x = grad_y @ w  # (..., in)
         if ctx.has_bias and ctx.needs_input_grad[1]:
             grad_bias = grad_y.reshape(-1, grad_y.shape[-1]).sum(0)
@@ -83,7 +113,12 @@ class NF4Linear(nn.Module):
     `NF4Linear(quantize_nf4(weight), bias)` or `NF4Linear.from_bnb_tensors(tensors)`;
     `to_linear()` gives a dense nn.Linear back. Computes in the input's dtype (the autocast
     dtype under autocast). `dequantize()` gives W in the original dtype.
+
+    `scratch` (class attribute, default True): on the Triton backend the per-matmul dense weight
+    goes into a shared per-device buffer (see `dequantize_for_matmul`); False: a fresh tensor.
     """
+
+    scratch: bool = True
 
     def __init__(self, q: NF4Weight, bias: torch.Tensor | None = None):
         super().__init__()
@@ -122,8 +157,12 @@ class NF4Linear(nn.Module):
                          code=self.quant_map, nested_code=self.nested_quant_map)
 
     def dequantize(self, dtype: torch.dtype | None = None) -> torch.Tensor:
-        """Dense W (out, in) in `dtype` (default: the original weight dtype)."""
+        """Dense W (out, in) in `dtype` (default: the original weight dtype); a tensor of its own."""
         return backend.dequantize(self.quant, dtype or self.dtype)
+
+    def dequantize_for_matmul(self, dtype: torch.dtype) -> torch.Tensor:
+        """W for one matmul issued at once (maybe the shared scratch buffer: see `dequantize_for_matmul`)."""
+        return dequantize_for_matmul(self.quant, dtype)
 
     # ---- forward ---------------------------------------------------------------------------
     def forward(self, x: torch.Tensor) -> torch.Tensor:
