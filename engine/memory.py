@@ -269,6 +269,8 @@ def activation_phases(cfg: ModelConfig, s: TrainShape) -> tuple[dict[str, int], 
     # chunk. So one fp32 chunk plus one 16-bit chunk with autocast, one fp32 chunk without. The
     # forward's in-place logsumexp peaks at the same size.
     ce["logits chunk (backward)"] = c * V * (4 + (d if autocast else 0))
+    if s.quantize and s.device_type == "cuda":  # kernels/nf4_linear.py: the Triton backend's dequant
+        ce["NF4 dequant scratch buffer"] = max(o * i for o, i in linear_shapes(cfg).values()) * d  # buffer stays
     layer = dict(common)
     if s.checkpointing:
         layer["recomputed layer (saved for backward)"] = saved
