@@ -46,7 +46,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-VERSION = 2  # bump whenever the generated data changes, so stale builds are rebuilt
+VERSION = 3  # bump whenever the generated data changes, so stale builds are rebuilt
 
 # ----------------------------------------------------------------------------- vocabulary
 
@@ -57,12 +57,15 @@ LAST_NAMES = ("Stone", "Brook", "Hill", "Wood", "Frost", "Lake", "Marsh", "Field
               "Grant", "Hale", "Kent", "Lowe", "Nash", "Pike", "Reed", "Shaw", "Todd", "Vale",
               "Webb", "York", "Cole", "Dunn", "Ford", "Gray", "Holt", "Lamb", "Mills", "Page")
 CITIES = ("Lisbon", "Porto", "Madrid", "Paris", "Lyon", "Rome", "Milan", "Berlin", "Munich", "Vienna",
-          "Prague", "Warsaw", "Oslo", "Dublin", "Zurich", "Athens")
-CATEGORIES = ("books", "toys", "garden", "kitchen", "music", "sports", "office", "games", "tools", "beauty")
+          "Prague", "Warsaw", "Oslo", "Dublin", "Zurich", "Athens", "Seville", "Valencia", "Bordeaux", "Nantes",
+          "Naples", "Turin", "Hamburg", "Cologne", "Graz", "Brno", "Krakow", "Bergen", "Cork", "Geneva", "Patras", "Ghent")
+CATEGORIES = ("books", "toys", "garden", "kitchen", "music", "sports", "office", "games", "tools", "beauty",
+              "pets", "baby", "travel", "shoes", "crafts", "lighting", "camping", "bikes", "phones", "candles")
 PRODUCT_WORDS = ("Lamp", "Chair", "Kettle", "Ball", "Drum", "Pen", "Rake", "Puzzle", "Brush", "Clock",
                  "Mug", "Kite", "Desk", "Hammer", "Novel", "Guitar", "Shovel", "Robot", "Mirror", "Tent")
 PRODUCT_ADJ = ("Red", "Blue", "Green", "Big", "Small", "Smart", "Classic", "Royal", "Happy", "Silver")
-SUBJECTS = ("math", "physics", "history", "biology", "art", "dance", "chemistry", "geography", "latin", "drama")
+SUBJECTS = ("math", "physics", "history", "biology", "art", "dance", "chemistry", "geography", "latin", "drama",
+            "economics", "ethics", "greek", "spanish", "french", "astronomy", "robotics", "statistics", "philosophy", "law")
 COURSE_TOPICS = ("Algebra", "Optics", "Rome", "Cells", "Painting", "Harmony", "Bonds", "Maps", "Poetry",
                  "Theatre", "Geometry", "Motion", "Empires", "Genes", "Sculpture", "Rhythm", "Acids",
                  "Rivers", "Grammar", "Comedy")
@@ -487,7 +490,7 @@ def build_synthetic(out_dir: str | os.PathLike, seed: int = 0, *, n_train: int =
                 record = {"question": ex.question, "sql": ex.sql, "db_path": f"{ex.db_id}.sqlite", "db_id": ex.db_id}
                 fh.write(json.dumps(record) + "\n")
     with open(paths.pretrain, "w", encoding="utf-8") as fh:
-        for record in pretrain_records(root):
+        for record in pretrain_records(root, seed):
             fh.write(json.dumps(record) + "\n")
     manifest_path.write_text(json.dumps(manifest, indent=1) + "\n")
     return paths
@@ -528,17 +531,34 @@ def corpus_texts(root: str | os.PathLike, splits=("train",)) -> list[str]:
     return texts
 
 
-def pretrain_records(root: str | os.PathLike) -> list[dict]:
-    """Chat rows {"messages": [user "Repeat: <text>", assistant "<text>"]} over `corpus_texts(root)`
-    (every table row, the training questions and the training SQL; not the test split).
+def pretrain_records(root: str | os.PathLike, seed: int = 0) -> list[dict]:
+    """Chat rows {"messages": [user "Repeat: <text>", assistant "<text>"]} for pretraining a tiny base.
+
+    The texts: `corpus_texts(root)` (every table row, the training questions, the training SQL;
+    not the test split), plus as many random lists of 3-10 database values ("'Lyon', 42, 'Ada
+    Stone'"), which only copying can predict.
 
     Why a copy task: a tiny model's weak point on this task is copying values it has never seen
     (test cities, names, thresholds) from the question into the SQL. Learning to repeat text
-    builds that copying circuit (induction heads) in a few hundred steps, and reading every row
-    trains the embeddings of every value; yet the base model never sees a question paired with
-    its SQL, so it scores ~0 on the task until it is fine-tuned.
+    builds that copying circuit (induction heads), and reading every row trains the embeddings of
+    every value; yet the base never sees a question paired with its SQL, so it scores ~0 on the
+    task until it is fine-tuned.
     """
+    root = Path(root)
     texts = [t for t in corpus_texts(root) if not t.startswith("Database schema:")]
+    values = set()
+    for db in SCHEMAS:
+        conn = sqlite3.connect(f"file:{root / f'{db}.sqlite'}?mode=ro", uri=True)
+        try:
+            tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+            for table in tables:
+                for row in conn.execute(f"SELECT * FROM {table}"):
+                    values.update(f"'{v}'" if isinstance(v, str) else str(v) for v in row)
+        finally:
+            conn.close()
+    values = sorted(values)
+    rng = random.Random(f"synthetic-pretrain-{seed}")
+    texts += [", ".join(rng.choice(values) for _ in range(rng.randint(3, 10))) for _ in range(len(texts))]
     return [{"messages": [{"role": "user", "content": f"Repeat: {t}"}, {"role": "assistant", "content": t}]}
             for t in texts]
 
