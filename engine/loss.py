@@ -20,7 +20,12 @@ with softmax(z) = exp(z - logsumexp(z)) from the saved logsumexp. Everything is 
 incoming gradient of the summed loss.
 
 Precision: the matmul runs in the compute dtype (the autocast dtype when autocast is on, else the
-weight's dtype); each chunk's logits are upcast to fp32 for logsumexp and softmax.
+weight's dtype); logsumexp and softmax run in fp32 on each chunk's logits.
+
+Per chunk, the two steps are kernels/cross_entropy.py's: on the Triton backend one launch each
+(online logsumexp; the gradient written over the 16-bit logits: one chunk buffer alive), elsewhere
+the torch twins (in place in an fp32 copy of the chunk: one fp32 and, under autocast, one 16-bit
+chunk alive).
 """
 
 from __future__ import annotations
@@ -31,6 +36,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.utils.checkpoint import checkpoint
+
+from kernels import backend
+from kernels.cross_entropy import (ce_chunk_backward_torch, ce_chunk_backward_triton, ce_chunk_forward_torch,
+                                   ce_chunk_forward_triton)
 
 IGNORE_INDEX = -100  # labels with this value carry no loss (prompt tokens, padding)
 DEFAULT_CHUNK = 256  # rows of the lm_head at a time: chunk * vocab * 4 bytes of fp32 logits live at once
@@ -59,6 +68,13 @@ def _compute_dtype(weight: torch.Tensor) -> torch.dtype:
     return weight.dtype
 
 
+def _chunk_kernels(rows: torch.Tensor, dtype: torch.dtype):
+    """(forward, backward) chunk functions of kernels/cross_entropy.py: Triton or the torch twins."""
+    if dtype in (torch.float32, torch.bfloat16, torch.float16) and backend.kernel_backend(rows.device) == "triton":
+        return ce_chunk_forward_triton, ce_chunk_backward_triton
+    return ce_chunk_forward_torch, ce_chunk_backward_torch
+
+
 class ChunkedCrossEntropy(torch.autograd.Function):
     """sum over rows of CE(rows @ weight.T, targets), chunk by chunk; see the module docstring."""
 
@@ -69,16 +85,13 @@ class ChunkedCrossEntropy(torch.autograd.Function):
         acc = torch.promote_types(dtype, torch.float32)  # fp32, or fp64 when computing in fp64
         total = torch.zeros((), dtype=acc, device=rows.device)
         lse = torch.empty(rows.shape[0], dtype=acc, device=rows.device)  # (N,)
+        fwd, _ = _chunk_kernels(rows, dtype)
         for start in range(0, rows.shape[0], chunk_size):
             end = start + chunk_size
-            z = (rows[start:end].to(dtype) @ w.T).to(acc)  # (n, V), one chunk of fp32 logits
-            picked = z.gather(1, targets[start:end, None]).squeeze(1)  # (n,)
-            # logsumexp as torch.logsumexp computes it (max-shifted), but in place in z: no (n, V)
-            # temporaries beside the chunk itself.
-            m = z.amax(dim=-1, keepdim=True)  # (n, 1)
-            m = torch.where(m.isinf(), 0.0, m)  # as torch.logsumexp: an infinite max is not subtracted
-            lse[start:end] = z.sub_(m).exp_().sum(dim=-1).log_().add_(m.squeeze(1))
-            total += (lse[start:end] - picked).sum()
+            z = rows[start:end].to(dtype) @ w.T  # (n, V), one chunk of logits in the compute dtype
+            lse_c, picked = fwd(z, targets[start:end])  # fp32 (n,), (n,); the torch twin reuses z
+            lse[start:end] = lse_c
+            total += (lse_c - picked).sum()
             del z
         ctx.save_for_backward(rows, weight, targets, lse)
         ctx.chunk_size, ctx.dtype = chunk_size, dtype
@@ -92,14 +105,13 @@ class ChunkedCrossEntropy(torch.autograd.Function):
         w = weight.to(dtype)
         grad_rows = torch.empty_like(rows) if need_rows else None
         grad_weight = torch.zeros(weight.shape, dtype=lse.dtype, device=weight.device) if need_weight else None
+        _, bwd = _chunk_kernels(rows, dtype)
         for start in range(0, rows.shape[0], chunk):
             end = start + chunk
             h = rows[start:end].to(dtype)  # (n, H)
-            z = (h @ w.T).to(lse.dtype)  # (n, V), recomputed; a fresh tensor, changed in place below
-            z.sub_(lse[start:end, None]).exp_()  # softmax
-            z[torch.arange(z.shape[0], device=z.device), targets[start:end]] -= 1.0  # - onehot(y)
-            g = z.mul_(grad_out).to(dtype)  # (n, V) in the compute dtype (z itself when that is fp32)
-            del z  # the fp32 chunk goes before the next products
+            z = h @ w.T  # (n, V) recomputed, in the compute dtype
+            g = bwd(z, targets[start:end], lse[start:end], grad_out)  # softmax - onehot, scaled, over z
+            del z
             if need_rows:
                 grad_rows[start:end] = (g @ w).to(rows.dtype)  # (n, H)
             if need_weight:

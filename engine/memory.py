@@ -14,7 +14,8 @@ no GPU. It adds up, in bytes:
     gradient flowing in, and the temporaries alive at the end of the recomputation;
   * the backward of the chunked cross-entropy (engine/loss.py): the checkpointed inputs, the
     final norm's saved input, the gathered rows and their gradient, and one chunk of logits in
-    its forms (fp32 logits, changed in place into the gradient, and its copy in the compute dtype).
+    its forms (on CUDA one chunk in the compute dtype, the Triton kernel writing the gradient over
+    it; on CPU an fp32 chunk changed in place, and the 16-bit logits under autocast).
 
 The per-layer count was derived by listing what autograd saves (torch.autograd.graph.
 saved_tensors_hooks) for our models/transformer.py decoder layer wrapped with engine/lora.py and
@@ -263,12 +264,14 @@ def activation_phases(cfg: ModelConfig, s: TrainShape) -> tuple[dict[str, int], 
     ce = dict(common)
     ce["final norm input (fp32) + rsqrt"] = BT * h * 4 + BT * 4
     ce["gathered rows + their grad"] = 2 * n * h * d + n * (4 + 8)  # + fp32 logsumexp, int64 targets
-    # engine/loss.py's backward, per chunk: the logits z (fp32; under autocast first in the compute
-    # dtype, then cast: both alive for a moment), softmax - onehot and the scaling done in place in
-    # z, then its copy in the compute dtype while z is still bound; both are deleted before the next
-    # chunk. So one fp32 chunk plus one 16-bit chunk with autocast, one fp32 chunk without. The
-    # forward's in-place logsumexp peaks at the same size.
-    ce["logits chunk (backward)"] = c * V * (4 + (d if autocast else 0))
+    # engine/loss.py's backward, per chunk (kernels/cross_entropy.py): on CUDA the Triton kernel
+    # writes the gradient over the logits in the compute dtype: one chunk. The torch twin (CPU)
+    # works in an fp32 copy: one fp32 chunk plus, under autocast, the 16-bit logits. Each chunk is
+    # deleted before the next; the forward peaks at the same size.
+    if s.device_type == "cuda":
+        ce["logits chunk (backward)"] = c * V * d
+    else:
+        ce["logits chunk (backward)"] = c * V * (4 + (d if autocast else 0))
     if s.quantize and s.device_type == "cuda":  # kernels/nf4_linear.py: the Triton backend's dequant
         ce["NF4 dequant scratch buffer"] = max(o * i for o, i in linear_shapes(cfg).values()) * d  # buffer stays
     layer = dict(common)
