@@ -76,7 +76,7 @@ def triton_launches() -> collections.Counter:
     import importlib
 
     counts = collections.Counter()
-    for mod_name in ("kernels.nf4_triton", "kernels.rmsnorm", "kernels.rope", "kernels.swiglu"):
+    for mod_name in ("kernels.nf4_triton", "kernels.rmsnorm", "kernels.rope", "kernels.swiglu", "kernels.cross_entropy"):
         mod = importlib.import_module(mod_name)
         for name in list(vars(mod)):
             if name.startswith("_") and name.endswith("_kernel"):

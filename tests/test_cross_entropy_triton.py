@@ -115,3 +115,28 @@ def test_triton_chunk_kernels_on_cuda(dtype):
     ref = ce_chunk_backward_torch(z.clone(), t, lse, torch.tensor(1.0, device="cuda"))
     got = ce_chunk_backward_triton(z.clone(), t, lse, torch.tensor(1.0, device="cuda"))
     torch.testing.assert_close(got.float(), ref.float(), rtol=1e-2, atol=1e-5)
+
+
+@pytest.mark.parametrize("dt", ["bf16", "fp32"])
+def test_kernels_compile_for_sm90_without_a_gpu(dt):
+    """Compiled to PTX + cubin for an H100/H200 target (as tests/test_fused_kernels.py does): catches
+    what the interpreter lets through (the loop-carried running max and sum, types)."""
+    triton = pytest.importorskip("triton")
+    try:
+        from triton.backends.compiler import GPUTarget
+        from triton.compiler import ASTSource
+    except ImportError as e:
+        pytest.skip(f"this triton has no ahead-of-time compile API ({e})")
+    if os.environ.get("TRITON_INTERPRET", "0") not in ("", "0"):
+        pytest.skip("kernels are interpreted in this process")
+    import kernels.cross_entropy as C
+
+    p = f"*{dt}"
+    fwd = {"z_ptr": p, "t_ptr": "*i64", "lse_ptr": "*fp32", "picked_ptr": "*fp32", "V": "i32", "stride": "i32",
+           "BLOCK": "constexpr"}
+    bwd = {"z_ptr": p, "t_ptr": "*i64", "lse_ptr": "*fp32", "scale_ptr": "*fp32", "V": "i32", "stride": "i32",
+           "BLOCK": "constexpr"}
+    for kernel, sig in ((C._ce_fwd_kernel, fwd), (C._ce_bwd_kernel, bwd)):
+        compiled = triton.compile(ASTSource(fn=kernel, signature=sig, constexprs={"BLOCK": 1024}),
+                                  target=GPUTarget("cuda", 90, 32))
+        assert compiled.asm.get("ptx") and compiled.asm.get("cubin"), kernel
