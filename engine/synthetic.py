@@ -4,7 +4,9 @@ questions with their gold SQL, split so that the test set asks about things trai
 It exists so the whole pipeline (tokenizer, model, LoRA, training, decoding, scoring) can be run
 and checked offline, on a CPU, in minutes. `build_synthetic(out_dir, seed=0)` writes
 
-    out_dir/shop.sqlite, out_dir/school.sqlite     the databases (primary and foreign keys, ~1,100 rows)
+    out_dir/database/<db_id>/<db_id>.sqlite        shop and school (primary and foreign keys, ~1,100 rows), in
+                                                   Spider's layout: one folder per database, since scorers
+                                                   run a query on every .sqlite beside the one named
     out_dir/train.jsonl, out_dir/test.jsonl        {"question", "sql", "db_path", "db_id"} per line;
                                                    db_path is relative to out_dir (the jsonl's folder)
     out_dir/pretrain.jsonl                         chat rows of a copy task to pretrain a tiny base on
@@ -46,7 +48,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-VERSION = 3  # bump whenever the generated data changes, so stale builds are rebuilt
+VERSION = 4  # bump whenever the generated data changes, so stale builds are rebuilt
 
 # ----------------------------------------------------------------------------- vocabulary
 
@@ -393,7 +395,7 @@ def generate_examples(db_dir: Path, seed: int = 0, *, n_train: int = 1200, n_tes
     rows = database_rows(seed)
     pools = _value_pools(rows, seed, test_fraction)
     rng = random.Random(f"synthetic-questions-{seed}")
-    conns = {db: sqlite3.connect(f"file:{db_dir / f'{db}.sqlite'}?mode=ro", uri=True) for db in rows}
+    conns = {db: sqlite3.connect(f"file:{_paths(db_dir).databases[db]}?mode=ro", uri=True) for db in rows}
     slots = template_slots()
     try:
         out = {}
@@ -462,7 +464,7 @@ class SyntheticSet:
 
 def _paths(root: Path) -> SyntheticSet:
     return SyntheticSet(root, root / "train.jsonl", root / "test.jsonl", root / "pretrain.jsonl",
-                        {db: root / f"{db}.sqlite" for db in SCHEMAS})
+                        {db: root / "database" / db / f"{db}.sqlite" for db in SCHEMAS})
 
 
 def build_synthetic(out_dir: str | os.PathLike, seed: int = 0, *, n_train: int = 1200, n_test: int = 200,
@@ -482,12 +484,14 @@ def build_synthetic(out_dir: str | os.PathLike, seed: int = 0, *, n_train: int =
     root.mkdir(parents=True, exist_ok=True)
     manifest_path.unlink(missing_ok=True)  # a half-written build is never taken for a finished one
     for db_id, tables in database_rows(seed).items():
+        paths.databases[db_id].parent.mkdir(parents=True, exist_ok=True)
         write_database(paths.databases[db_id], db_id, tables)
     train, test = generate_examples(root, seed, n_train=n_train, n_test=n_test)
     for path, examples in ((paths.train, train), (paths.test, test)):
         with open(path, "w", encoding="utf-8") as fh:
             for ex in examples:
-                record = {"question": ex.question, "sql": ex.sql, "db_path": f"{ex.db_id}.sqlite", "db_id": ex.db_id}
+                record = {"question": ex.question, "sql": ex.sql, "db_path": f"database/{ex.db_id}/{ex.db_id}.sqlite",
+                          "db_id": ex.db_id}
                 fh.write(json.dumps(record) + "\n")
     with open(paths.pretrain, "w", encoding="utf-8") as fh:
         for record in pretrain_records(root, seed):
@@ -516,10 +520,10 @@ def corpus_texts(root: str | os.PathLike, splits=("train",)) -> list[str]:
     root = Path(root)
     texts = []
     for db in SCHEMAS:
-        schema = read_sqlite_schema(root / f"{db}.sqlite", sample_rows=3, db_id=db)
+        schema = read_sqlite_schema(_paths(root).databases[db], sample_rows=3, db_id=db)
         texts += ["Database schema:\n" + render_schema(schema, style=style, sample_rows=n)
                   for style in ("create", "compact") for n in (0, 3)]
-        conn = sqlite3.connect(f"file:{root / f'{db}.sqlite'}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"file:{_paths(root).databases[db]}?mode=ro", uri=True)
         try:
             for table in schema.table_names:
                 texts += [_row_text(table, r) for r in conn.execute(f"SELECT * FROM {table}")]
@@ -548,7 +552,7 @@ def pretrain_records(root: str | os.PathLike, seed: int = 0) -> list[dict]:
     texts = [t for t in corpus_texts(root) if not t.startswith("Database schema:")]
     values = set()
     for db in SCHEMAS:
-        conn = sqlite3.connect(f"file:{root / f'{db}.sqlite'}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"file:{_paths(root).databases[db]}?mode=ro", uri=True)
         try:
             tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
             for table in tables:
