@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -52,7 +53,9 @@ def main(argv=None) -> int:
     """Exit status: 0 done, 2 a user error (printed as one line naming what to fix)."""
     from engine.cli import user_errors
     from engine.config import load_config
-    from engine.evaluate import compare_report_files, evaluate_config, score_existing, summary_lines
+    from engine.prepare import prepare_inputs
+    from engine.evaluate import (compare_report_files, default_out_dir, evaluate_config, score_existing,
+                                 summary_lines)
 
     args = parse_args(argv)
     try:
@@ -65,8 +68,15 @@ def main(argv=None) -> int:
                                         timeout=args.timeout, workers=args.workers)
             else:
                 cfg = load_config(args.config, overrides=args.overrides)
+                prepare_inputs(cfg)  # only what [data] build / [model] build ask for (the offline demo)
                 report = evaluate_config(cfg, config_path=args.config, adapter=args.adapter, out_dir=args.out,
                                          max_examples=args.max_examples, workers=args.workers)
+                tuned = Path(cfg.train.run_dir) / "adapter"
+                if cfg.eval.side_by_side and not args.adapter and not args.out and tuned.is_dir():
+                    print("\n".join(summary_lines(report)))
+                    report = evaluate_config(cfg, config_path=args.config, adapter=tuned,
+                                             max_examples=args.max_examples, workers=args.workers)
+                    print(compare_report_files(default_out_dir(cfg, None), default_out_dir(cfg, tuned)), end="")
     except SystemExit as e:
         return e.code
     print("\n".join(summary_lines(report)))

@@ -26,10 +26,12 @@ def main(argv=None) -> dict:
     args = parse_args(argv)
     from engine.cli import user_errors
     from engine.config import load_config
+    from engine.prepare import prepare_inputs
     from engine.train import run_training
 
     with user_errors("train.py"):
         cfg = load_config(args.config, args.overrides)
+        prepare_inputs(cfg)  # only what [data] build / [model] build ask for (the offline demo)
         summary = run_training(cfg, resume=args.resume)
     print(json.dumps(summary, indent=2, default=str))
     return summary

@@ -65,6 +65,7 @@ class ModelSection:
     blocksize: int = 64  # NF4 only: weights per absmax block
     skip_modules: tuple[str, ...] = ()  # NF4 only: linears kept dense, by name or suffix (e.g. ["down_proj"])
     device: str = "auto"  # auto (cuda if available, else cpu) | cpu | cuda | cuda:N | mps
+    build: str = ""  # when source does not exist: "" = error | "tiny" = random tiny model + tokenizer trained on the data (engine/tiny.py) | path of a run config whose training writes source (e.g. a pretraining stage)
     chat_template: str = ""  # "" = the checkpoint's own; "chatml" | "plain" | path to a .jinja file (base models ship none)
 
     def __post_init__(self):
@@ -152,6 +153,7 @@ class EvalSection:
     repetition_penalty: float = 1.0  # > 1 discourages repeating tokens (greedy decoding of small models loops); 1 = off
     timeout: float = 10.0  # seconds allowed per SQL execution
     max_examples: int = 0  # evaluate the first N examples only (0 = all)
+    side_by_side: bool = False  # eval.py CONFIG without --adapter: score the base, then <run_dir>/adapter when it exists, and print both
 
     def __post_init__(self):
         for key in ("max_new_tokens", "num_samples", "batch_size"):

@@ -107,9 +107,10 @@ class DataConfig:
     seed: int = 0  # seed of sampling and of the validation split
     leakage: str = "error"  # train/eval overlap (same question+SQL; same database for spider/bird): "error" | "warn"
     on_bad_row: str = "error"  # a bad row: "error" | "skip" (skipped rows are counted and listed)
+    build: str = ""  # "" | "synthetic": generate the offline demo's task (engine/synthetic.py) into train_path's folder when missing
 
     def __post_init__(self):
-        choices = {"format": FORMATS, "schema_style": SCHEMA_STYLES, "stratify_by": STRATIFY_FIELDS,
+        choices = {"format": FORMATS, "schema_style": SCHEMA_STYLES, "stratify_by": STRATIFY_FIELDS, "build": ("", "synthetic"),
                    "leakage": ("error", "warn"), "on_bad_row": ("error", "skip")}
         for key, allowed in choices.items():
             if getattr(self, key) not in allowed:
