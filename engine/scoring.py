@@ -151,8 +151,14 @@ def spider_db_files(db_path: str | Path) -> list[Path]:
     """The database files the official exec mode compares on: every file in the folder of
     ``db_path`` whose name contains '.sqlite' (a test suite keeps its distilled databases beside
     the original; the plain Spider layout has just the one), the named file first. Journal /
-    WAL side files are left out."""
+    WAL side files are left out.
+
+    Only in a database's own folder (Spider's ``database/<db_id>/<db_id>.sqlite`` layout): a
+    folder shared by several databases (a JSONL set's ``dbs/shop.sqlite``, ``dbs/school.sqlite``)
+    holds unrelated databases, not variants of one, so there the named file alone is used."""
     db_path = Path(db_path)
+    if db_path.parent.name != db_path.name.split(".sqlite")[0]:
+        return [db_path]
     others = sorted(p for p in db_path.parent.iterdir()
                     if ".sqlite" in p.name and p != db_path and p.is_file()
                     and not p.name.endswith(("-journal", "-wal", "-shm")))

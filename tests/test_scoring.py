@@ -495,3 +495,19 @@ def test_spider_checks_every_database_file_in_the_folder(db_root):
     assert records[0]["error"] == "wrong_result"
     records, _ = score_predictions([pred], [_ex(gold)], db_root=db_root, workers=0, test_suite=False)
     assert records[0]["exec_match"] is True
+
+
+def test_a_folder_shared_by_several_databases_is_not_a_test_suite(tmp_path):
+    # Test-suite variants live in the database's own folder (<db_id>/<db_id>*.sqlite). A folder of
+    # unrelated databases (a JSONL set's dbs/) must not make every query run on all of them.
+    from engine.scoring import spider_db_files
+    shop, school = tmp_path / "dbs" / "shop.sqlite", tmp_path / "dbs" / "school.sqlite"
+    shop.parent.mkdir()
+    for path, ddl in ((shop, "CREATE TABLE item (id INTEGER);"), (school, "CREATE TABLE pupil (id INTEGER);")):
+        conn = sqlite3.connect(path)
+        conn.executescript(ddl)
+        conn.close()
+    assert spider_db_files(shop) == [shop] and spider_db_files(school) == [school]
+    records, _ = score_predictions(["SELECT count(*) FROM item"], [{"question": "q", "sql": "SELECT count(*) FROM item",
+                                                                    "db_id": "shop", "db_path": str(shop)}], workers=0)
+    assert records[0]["exec_match"] is True
