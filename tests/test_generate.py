@@ -23,13 +23,7 @@ PAD = 0
 NO_STOP = ()  # stop ids that nothing matches: runs go to max_new_tokens
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Tiny shapes are all overhead: extra threads only contend on a shared CPU (about 5x slower here)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 @pytest.fixture(scope="module")
