@@ -35,6 +35,18 @@ def triton_available() -> tuple[bool, str]:
     return True, ""
 
 
+def triton_modules():
+    """(triton, triton.language, triton.jit), or (None, None, a no-op decorator) where Triton does not
+    import: kernel modules then still import, and their torch twins run (the backend says why)."""
+    ok, _ = triton_available()
+    if not ok:
+        return None, None, (lambda fn: fn)
+    import triton
+    import triton.language as tl
+
+    return triton, tl, triton.jit
+
+
 def triton_interpreting() -> bool:
     return os.environ.get("TRITON_INTERPRET", "0") not in ("", "0")
 

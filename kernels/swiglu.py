@@ -21,18 +21,9 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from kernels.backend import kernel_backend
+from kernels.backend import kernel_backend, triton_modules
 
-try:
-    import triton
-    import triton.language as tl
-
-    _jit = triton.jit
-except ImportError:  # the torch twin still works; kernels.backend says why Triton is off
-    triton = tl = None
-
-    def _jit(fn):
-        return fn
+triton, tl, _jit = triton_modules()  # stubs where Triton does not import: the torch twin still works
 
 
 def swiglu_torch(gate: torch.Tensor, up: torch.Tensor) -> torch.Tensor:
