@@ -363,3 +363,27 @@ def test_cli_quant_error_on_a_tiny_checkpoint(tmp_path, capsys):
     else:
         assert main([str(path), "--quant-error", "--layers", "0", "--png", str(tmp_path / "png")]) == 0
         assert len(list((tmp_path / "png").glob("*.png"))) == 7
+
+
+def test_demo_config_prediction_within_15_percent_of_measured():
+    """configs/tiny.toml's own step: engine/tiny.py's model with the config's [lora], [data] and [train] shape."""
+    from pathlib import Path
+
+    from engine.config import load_config
+    from engine.tiny import TinySpec, hf_config
+
+    run = load_config(Path(__file__).resolve().parents[1] / "configs" / "tiny.toml")
+    spec = TinySpec()
+    cfg = ModelConfig.from_hf(hf_config(spec, vocab_size=spec.vocab_size, eos_id=0, pad_id=0))
+    T, B, r = run.data.max_len, run.train.micro_batch_size, run.lora.r
+    assert run.lora.alpha == 2 * r and run.train.precision == "fp32"  # what nf4_lora_model builds
+    model = nf4_lora_model(cfg, torch.float32, r=r, dropout=run.lora.dropout)
+    model.gradient_checkpointing = run.train.grad_checkpointing
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-3)
+    ids = torch.randint(0, cfg.vocab_size, (B, T), generator=torch.Generator().manual_seed(0))
+    mem = measure_training_step(model, ids, ids.clone(), optimizer=opt, chunk_size=run.train.loss_chunk_size)
+    pred = predict_peak_memory(cfg, TrainShape(seq_len=T, micro_batch=B, r=r, dtype="fp32",
+                                               lora_dropout=run.lora.dropout, checkpointing=run.train.grad_checkpointing,
+                                               chunk_size=run.train.loss_chunk_size, device_type="cpu"))
+    print(f"configs/tiny.toml: predicted {pred.peak:,} B, measured {mem.peak:,} B, ratio {pred.peak / mem.peak:.3f}")
+    assert 0.85 <= pred.peak / mem.peak <= 1.15
