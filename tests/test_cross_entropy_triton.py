@@ -3,13 +3,12 @@ engine/loss.py's ChunkedCrossEntropy on the Triton backend vs the torch backend 
 gradients). The Triton cases run in one subprocess under TRITON_INTERPRET=1 (set before triton is
 imported), as tests/test_nf4_triton.py does; CUDA cases run when a GPU is present."""
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.interpreted import run_interpreted
 import torch
 import torch.nn.functional as F
 
@@ -68,11 +67,7 @@ print(json.dumps(out))
 
 @pytest.fixture(scope="module")
 def interpreted():
-    env = dict(os.environ, TRITON_INTERPRET="1", PYTHONPATH=str(REPO))
-    proc = subprocess.run([sys.executable, "-c", _WORKER], cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return run_interpreted(_WORKER)
 
 
 def test_triton_chunk_kernels_match_twins_and_cross_entropy(interpreted):

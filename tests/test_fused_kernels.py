@@ -16,11 +16,11 @@ truncates fp32 -> bf16 where the GPU rounds to nearest).
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.interpreted import run_interpreted
 import torch
 
 from kernels import backend
@@ -74,12 +74,7 @@ print(json.dumps({"cases": results, "model": model}))
 @pytest.fixture(scope="module")
 def interpreted():
     pytest.importorskip("triton")
-    env = dict(os.environ, TRITON_INTERPRET="1", PYTHONPATH=str(REPO))
-    env.pop(backend.ENV_VAR, None)
-    proc = subprocess.run([sys.executable, "-c", _WORKER, json.dumps(CASES)], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return run_interpreted(_WORKER, json.dumps(CASES))
 
 
 @pytest.mark.parametrize("i", range(len(CASES)), ids=CASE_IDS)

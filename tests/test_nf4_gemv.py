@@ -9,12 +9,11 @@ truncates where the GPU rounds to nearest: one unit in the last place of the out
 """
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.interpreted import run_interpreted
 import torch
 
 from kernels.nf4 import dequantize_nf4, quantize_nf4
@@ -68,11 +67,7 @@ REL = {"float32": 1e-5, "bfloat16": 2.0 ** -7, "float16": 2.0 ** -10}
 
 @pytest.fixture(scope="module")
 def interpreted():
-    env = dict(os.environ, TRITON_INTERPRET="1", PYTHONPATH=str(REPO))
-    proc = subprocess.run([sys.executable, "-c", _WORKER, json.dumps(CASES)], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return run_interpreted(_WORKER, json.dumps(CASES))
 
 
 def assert_within(y: torch.Tensor, ref: torch.Tensor, dt: str, what: str):
@@ -159,11 +154,7 @@ print(json.dumps({"equal": got == ref, "calls": calls}))
 def test_fast_decode_with_fused_gemv_under_interpreter():
     """The proposed NF4Linear dispatch (decode steps: the fused kernel; the prefill's 36 rows: the
     dequant kernel) on an NF4 + LoRA tiny model gives the same greedy tokens as the torch path."""
-    env = dict(os.environ, TRITON_INTERPRET="1", PYTHONPATH=str(REPO))
-    proc = subprocess.run([sys.executable, "-c", _DECODE_WORKER], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    r = json.loads(proc.stdout.strip().splitlines()[-1])
+    r = run_interpreted(_DECODE_WORKER)
     assert r["calls"]["gemv"] == 2 * 7 * 4 and r["calls"]["dequant"] == 2 * 7  # 4 decode steps, 1 prefill
     assert r["equal"]
 

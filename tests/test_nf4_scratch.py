@@ -8,13 +8,11 @@ buffer. The Triton cases run in a subprocess under TRITON_INTERPRET=1 (the inter
 before triton is imported), as tests/test_nf4_triton.py does.
 """
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.interpreted import run_interpreted
 import torch
 
 pytest.importorskip("triton")
@@ -75,11 +73,7 @@ print(json.dumps(out))
 
 
 def test_scratch_buffer_gives_identical_outputs_and_gradients_under_the_interpreter():
-    env = dict(os.environ, TRITON_INTERPRET="1", PYTHONPATH=str(REPO))
-    proc = subprocess.run([sys.executable, "-c", _WORKER], cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    results = json.loads(proc.stdout.strip().splitlines()[-1])
+    results = run_interpreted(_WORKER)
     assert len(results) == 4
     for r in results:
         assert r["same"], r

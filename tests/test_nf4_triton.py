@@ -5,12 +5,11 @@ subprocess with TRITON_INTERPRET=1 (the rest of the suite keeps compiled Triton)
 """
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.interpreted import run_interpreted
 import torch
 
 from kernels import backend
@@ -51,11 +50,7 @@ print(json.dumps(out))
 
 @pytest.fixture(scope="module")
 def interpreted():
-    env = dict(os.environ, TRITON_INTERPRET="1", PYTHONPATH=str(REPO))
-    proc = subprocess.run([sys.executable, "-c", _WORKER, json.dumps(CASES)], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])["results"]
+    return run_interpreted(_WORKER, json.dumps(CASES))["results"]
 
 
 @pytest.mark.parametrize("i", range(len(CASES)), ids=CASE_IDS)
