@@ -35,7 +35,7 @@ import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
 from kernels import backend  # noqa: E402
-from kernels.nf4 import NF4Weight, dequantize_nf4, quantize_nf4  # noqa: E402
+from kernels.nf4 import NF4Weight, quantize_nf4  # noqa: E402
 from kernels.nf4_linear import NF4Linear  # noqa: E402
 
 GPU_SHAPES = [(1536, 1536), (256, 1536), (8960, 1536), (1536, 8960)]

@@ -249,7 +249,7 @@ def _layer_backward_extra(cfg: ModelConfig, s: TrainShape) -> int:
 
 def activation_phases(cfg: ModelConfig, s: TrainShape) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
     """(activation bytes at each high-water mark, their itemisation)."""
-    d, BT, B, T = DTYPE_BYTES[s.dtype], s.tokens, s.micro_batch, s.seq_len
+    d, BT = DTYPE_BYTES[s.dtype], s.tokens
     h, L, V = cfg.hidden_size, cfg.num_hidden_layers, cfg.vocab_size
     autocast = d != 4
     saved = sum(layer_saved_bytes(cfg, s).values())

@@ -564,7 +564,6 @@ def score_predictions(preds: Sequence, examples: Sequence, *, dialect: str = "sp
     if len(preds) != len(examples):
         raise ValueError(f"{len(preds)} predictions for {len(examples)} examples: they must align one to one")
     bucket_key = "hardness" if dialect == "spider" else "difficulty"
-    levels = HARDNESS_LEVELS if dialect == "spider" else BIRD_LEVELS
 
     def prep(sql: str | None, is_pred: bool) -> str | None:
         if sql is None:

@@ -45,7 +45,7 @@ import json
 import os
 import random
 import sqlite3
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 VERSION = 4  # bump whenever the generated data changes, so stale builds are rebuilt

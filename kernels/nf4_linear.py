@@ -29,7 +29,7 @@ import torch
 from torch import nn
 
 from kernels import backend
-from kernels.nf4 import NF4Weight, VALID_BLOCKSIZES, dequantize_nf4, quantize_nf4
+from kernels.nf4 import NF4Weight, VALID_BLOCKSIZES, quantize_nf4
 from kernels.nf4_gemv import gemv_applies, nf4_gemv_triton
 
 QUANT_STATE_KEY = "quant_state.bitsandbytes__nf4"

@@ -1,7 +1,5 @@
 """Parity of our qwen2 / qwen3 / llama modules with transformers, loaded through load_model."""
 
-import json
-
 import pytest
 import torch
 from safetensors.torch import load_file, save_file

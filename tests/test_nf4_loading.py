@@ -11,7 +11,6 @@ import textwrap
 
 import pytest
 import torch
-from safetensors import safe_open
 
 from kernels.nf4_linear import NF4Linear
 from models import load_model, save_checkpoint
