@@ -324,13 +324,9 @@ def quant_error_text(errors: list[QuantError]) -> str:
 
 def save_histograms(source: str, errors: list[QuantError], out_dir) -> list[Path]:
     """One PNG per layer: the weight histogram (absmax-normalised) with the NF4 levels, and code shares."""
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise ImportError("matplotlib is not installed: `pip install matplotlib` for histograms "
-                          "(the text report needs nothing)") from None
+    from .plot import pyplot
+
+    plt = pyplot("the text report")
     from kernels.nf4 import NF4_CODE_VALUES
 
     out_dir = Path(out_dir)

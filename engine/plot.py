@@ -93,15 +93,21 @@ def text_report(records: list[dict], width: int = 60) -> str:
     return "\n".join(lines)
 
 
-def plot_png(records: list[dict], out) -> Path:
-    """Write a 2x2 figure of the series to `out` (needs matplotlib; ImportError says how to get it)."""
+def pyplot(fallback: str):
+    """matplotlib.pyplot on the file-only Agg backend; ImportError says how to get it and what works without."""
     try:
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        raise ImportError("matplotlib is not installed: `pip install matplotlib` for a PNG "
-                          "(the text sparklines need nothing)") from None
+        raise ImportError(f"matplotlib is not installed: `pip install matplotlib` (or the `plot` extra) for "
+                          f"PNGs ({fallback} needs nothing)") from None
+    return plt
+
+
+def plot_png(records: list[dict], out) -> Path:
+    """Write a 2x2 figure of the series to `out` (needs matplotlib; ImportError says how to get it)."""
+    plt = pyplot("the text sparkline report")
     data = series(records)
     if not data:
         raise MetricsError("metrics.jsonl holds none of " + ", ".join(k for k, _ in SERIES))

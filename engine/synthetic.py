@@ -467,6 +467,16 @@ def _paths(root: Path) -> SyntheticSet:
                         {db: root / "database" / db / f"{db}.sqlite" for db in SCHEMAS})
 
 
+def built_alike(manifest_path: Path, manifest: dict, files) -> bool:
+    """True when every file exists and the manifest says they were built with these settings."""
+    if not (manifest_path.is_file() and all(Path(f).is_file() for f in files)):
+        return False
+    try:
+        return json.loads(manifest_path.read_text()) == manifest
+    except json.JSONDecodeError:
+        return False
+
+
 def build_synthetic(out_dir: str | os.PathLike, seed: int = 0, *, n_train: int = 1200, n_test: int = 200,
                     force: bool = False) -> SyntheticSet:
     """Write the databases, train.jsonl and test.jsonl into out_dir; skipped when already built alike."""
@@ -475,12 +485,8 @@ def build_synthetic(out_dir: str | os.PathLike, seed: int = 0, *, n_train: int =
     manifest = {"version": VERSION, "seed": seed, "n_train": n_train, "n_test": n_test}
     manifest_path = root / "manifest.json"
     files = [paths.train, paths.test, paths.pretrain, *paths.databases.values()]
-    if not force and manifest_path.is_file() and all(f.is_file() for f in files):
-        try:
-            if json.loads(manifest_path.read_text()) == manifest:
-                return paths
-        except json.JSONDecodeError:
-            pass
+    if not force and built_alike(manifest_path, manifest, files):
+        return paths
     root.mkdir(parents=True, exist_ok=True)
     manifest_path.unlink(missing_ok=True)  # a half-written build is never taken for a finished one
     for db_id, tables in database_rows(seed).items():

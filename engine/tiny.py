@@ -214,12 +214,10 @@ def write_tiny_model(out_dir: str | os.PathLike, texts, spec: TinySpec = TinySpe
     manifest = {"format": FORMAT_VERSION, "spec": asdict(spec), "corpus": _fingerprint(texts)}
     manifest_path = out / "tiny_manifest.json"
     needed = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "generation_config.json")
-    if not force and manifest_path.is_file() and all((out / f).is_file() for f in needed):
-        try:
-            if json.loads(manifest_path.read_text()) == manifest:
-                return out
-        except json.JSONDecodeError:
-            pass
+    from .synthetic import built_alike
+
+    if not force and built_alike(manifest_path, manifest, [out / f for f in needed]):
+        return out
     out.mkdir(parents=True, exist_ok=True)
     manifest_path.unlink(missing_ok=True)
 
