@@ -9,15 +9,13 @@ import sys
 
 import pytest
 import torch
-from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers
 
 import eval as eval_cli
 from engine.evaluate import EvalError, parse_data_spec
 from models.config import ModelConfig
 from models.transformer import CausalLM
+from tests.tiny_models import write_byte_tokenizer
 
-CHATML = ("{% for m in messages %}{{ '<|im_start|>' + m['role'] + '\\n' + m['content'] + '<|im_end|>\\n' }}"
-          "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}")
 
 SINGERS = [(1, "Ada", "France", 30), (2, "Ben", "Spain", 41), (3, "Cara", "France", 25), (4, "Dan", "Italy", 52)]
 CONCERTS = [(1, 1, 2014), (2, 1, 2015), (3, 2, 2014), (4, 4, 2016), (5, 4, 2017)]
@@ -72,17 +70,7 @@ def world(tmp_path_factory):
     one database, a run config, and a Spider-layout folder with the same questions."""
     root = tmp_path_factory.mktemp("eval")
     model_dir = root / "model"
-    alphabet = sorted(pre_tokenizers.ByteLevel.alphabet())
-    tok = Tokenizer(models.BPE(vocab={c: i for i, c in enumerate(alphabet)}, merges=[]))
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
-    tok.decoder = decoders.ByteLevel()
-    tok.add_special_tokens([AddedToken(t, special=True, normalized=False)
-                            for t in ("<|endoftext|>", "<|im_start|>", "<|im_end|>")])
-    model_dir.mkdir()
-    tok.save(str(model_dir / "tokenizer.json"))
-    (model_dir / "tokenizer_config.json").write_text(json.dumps(
-        {"eos_token": "<|im_end|>", "pad_token": "<|endoftext|>", "chat_template": CHATML}))
-    write_random_qwen2(model_dir, vocab_size=tok.get_vocab_size())
+    write_random_qwen2(model_dir, vocab_size=write_byte_tokenizer(model_dir))
 
     data = root / "data"
     make_db(data / "db" / "concerts.sqlite")

@@ -5,11 +5,9 @@ Tiny random models from tests/tiny_models.py in fp32 on the CPU; the text tests 
 tokenizer (one token per byte plus ChatML's special tokens) built here, loaded by load_tokenizer.
 """
 
-import json
 
 import pytest
 import torch
-from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers
 from transformers.generation.logits_process import (RepetitionPenaltyLogitsProcessor, TemperatureLogitsWarper,
                                                     TopKLogitsWarper, TopPLogitsWarper)
 
@@ -17,7 +15,7 @@ from engine.generate import (Completion, apply_repetition_penalty, filter_logits
                              sample_inverse_cdf, trim_at_stop_strings)
 from models import load_model
 from models.tokenizer import load_tokenizer
-from tests.tiny_models import FAMILIES, VOCAB, save_tiny
+from tests.tiny_models import FAMILIES, VOCAB, save_tiny, write_byte_tokenizer
 
 PAD = 0
 NO_STOP = ()  # stop ids that nothing matches: runs go to max_new_tokens
@@ -247,24 +245,13 @@ def test_repetition_penalty_ignores_left_padding(tiny):
 # ----------------------------------------------------------------------------- text: tokenizer, stop strings
 
 
-CHATML = ("{% for m in messages %}{{ '<|im_start|>' + m['role'] + '\\n' + m['content'] + '<|im_end|>\\n' }}"
-          "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}")
 
 
 @pytest.fixture(scope="module")
 def byte_model(tmp_path_factory):
     """A qwen2 tiny model whose vocabulary is a byte-level tokenizer's: 256 bytes + 3 ChatML specials."""
     path = tmp_path_factory.mktemp("bytes")
-    alphabet = sorted(pre_tokenizers.ByteLevel.alphabet())
-    tok = Tokenizer(models.BPE(vocab={c: i for i, c in enumerate(alphabet)}, merges=[]))
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
-    tok.decoder = decoders.ByteLevel()
-    tok.add_special_tokens([AddedToken(t, special=True, normalized=False)
-                            for t in ("<|endoftext|>", "<|im_start|>", "<|im_end|>")])
-    tok.save(str(path / "tokenizer.json"))
-    (path / "tokenizer_config.json").write_text(json.dumps(
-        {"eos_token": "<|im_end|>", "pad_token": "<|endoftext|>", "chat_template": CHATML}))
-    save_tiny("qwen2", path, vocab_size=259, seed=3)
+    save_tiny("qwen2", path, vocab_size=write_byte_tokenizer(path), seed=3)
     (path / "generation_config.json").unlink()  # its eos id 2 would be a byte here
     return load_model(path, dtype=torch.float32), load_tokenizer(path)
 
