@@ -3,12 +3,11 @@ engine/loss.py's ChunkedCrossEntropy on the Triton backend vs the torch backend 
 gradients). The Triton cases run in one subprocess under TRITON_INTERPRET=1 (set before triton is
 imported), as tests/test_nf4_triton.py does; CUDA cases run when a GPU is present."""
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.interpreted import run_interpreted
+from tests.interpreted import compile_for_sm90, run_interpreted
 import torch
 import torch.nn.functional as F
 
@@ -116,14 +115,7 @@ def test_triton_chunk_kernels_on_cuda(dtype):
 def test_kernels_compile_for_sm90_without_a_gpu(dt):
     """Compiled to PTX + cubin for an H100/H200 target (as tests/test_fused_kernels.py does): catches
     what the interpreter lets through (the loop-carried running max and sum, types)."""
-    triton = pytest.importorskip("triton")
-    try:
-        from triton.backends.compiler import GPUTarget
-        from triton.compiler import ASTSource
-    except ImportError as e:
-        pytest.skip(f"this triton has no ahead-of-time compile API ({e})")
-    if os.environ.get("TRITON_INTERPRET", "0") not in ("", "0"):
-        pytest.skip("kernels are interpreted in this process")
+    pytest.importorskip("triton")
     import kernels.cross_entropy as C
 
     p = f"*{dt}"
@@ -132,6 +124,5 @@ def test_kernels_compile_for_sm90_without_a_gpu(dt):
     bwd = {"z_ptr": p, "t_ptr": "*i64", "lse_ptr": "*fp32", "scale_ptr": "*fp32", "V": "i32", "stride": "i32",
            "BLOCK": "constexpr"}
     for kernel, sig in ((C._ce_fwd_kernel, fwd), (C._ce_bwd_kernel, bwd)):
-        compiled = triton.compile(ASTSource(fn=kernel, signature=sig, constexprs={"BLOCK": 1024}),
-                                  target=GPUTarget("cuda", 90, 32))
-        assert compiled.asm.get("ptx") and compiled.asm.get("cubin"), kernel
+        asm = compile_for_sm90(kernel, sig, {"BLOCK": 1024})
+        assert asm.get("ptx") and asm.get("cubin"), kernel

@@ -15,12 +15,11 @@ truncates fp32 -> bf16 where the GPU rounds to nearest).
 """
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.interpreted import run_interpreted
+from tests.interpreted import compile_for_sm90, run_interpreted
 import torch
 
 from kernels import backend
@@ -208,18 +207,10 @@ def _signatures(dt: str):
 def test_kernels_compile_for_sm90_without_a_gpu(dt):
     """Triton's CUDA backend compiles each kernel to PTX + cubin for an H100/H200 (sm_90) target:
     catches what the interpreter lets through (types, layouts, loops the compiler rejects)."""
-    triton = pytest.importorskip("triton")
-    try:
-        from triton.backends.compiler import GPUTarget
-        from triton.compiler import ASTSource
-    except ImportError as e:
-        pytest.skip(f"this triton has no ahead-of-time compile API ({e})")
-    if os.environ.get("TRITON_INTERPRET", "0") not in ("", "0"):
-        pytest.skip("kernels are interpreted in this process")
+    pytest.importorskip("triton")
     for kernel, sig, consts in _signatures(dt):
-        compiled = triton.compile(ASTSource(fn=kernel, signature=sig, constexprs=consts),
-                                  target=GPUTarget("cuda", 90, 32))
-        assert compiled.asm.get("ptx") and compiled.asm.get("cubin"), kernel
+        asm = compile_for_sm90(kernel, sig, consts)
+        assert asm.get("ptx") and asm.get("cubin"), kernel
 
 
 # ---- CUDA ----------------------------------------------------------------------------------------
