@@ -22,7 +22,7 @@ The databases:
             courses(id, title, teacher_id -> teachers.id, credits)
             enrollments(id, student_id -> students.id, course_id -> courses.id, score)
 
-Twelve question templates (`TEMPLATES`), each with two phrasings, instantiated on every table
+Twelve question templates (`TEMPLATES`), each with three or four phrasings, instantiated on every table
 that has the columns they need: WHERE with = / > / < / AND, COUNT, AVG/MAX/MIN, GROUP BY,
 ORDER BY ... LIMIT, and JOIN over a foreign key. The SQL is canonical and short (upper-case
 keywords, no aliases, single-quoted strings, `child.fk = parent.id` joins). Text values are
@@ -48,7 +48,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-VERSION = 4  # bump whenever the generated data changes, so stale builds are rebuilt
+VERSION = 5  # bump whenever the generated data changes, so stale builds are rebuilt
 
 # ----------------------------------------------------------------------------- vocabulary
 
@@ -247,37 +247,52 @@ class Example:
     values: tuple[tuple[str, str], ...]  # ((table.column or "limit", value as text), ...) the question uses
 
 
-# name -> (two phrasings, gold SQL); fields: {t} table, {s} singular, {label}, {cat}, {num}, {v}, {n}, {k},
+# name -> (phrasings, gold SQL); fields: {t} table, {s} singular, {label}, {cat}, {num}, {v}, {n}, {k},
 # {agg}/{AGG} word/function, {p} parent table, {ps} parent singular, {fk} child's key column, {plabel}, {pcat}.
-TEMPLATES: dict[str, tuple[tuple[str, str], str]] = {
-    "select_eq": (("List the {label}s of {t} whose {cat} is '{v}'.", "Which {t} have {cat} '{v}'? Give their {label}s."),
+TEMPLATES: dict[str, tuple[tuple[str, ...], str]] = {
+    "select_eq": (("List the {label}s of {t} whose {cat} is '{v}'.", "Which {t} have {cat} '{v}'? Give their {label}s.",
+                   "Show the {label} of every {s} with {cat} '{v}'.", "Find the {label}s of the {t} where the {cat} is '{v}'."),
                   "SELECT {label} FROM {t} WHERE {cat} = '{v}'"),
-    "count_eq": (("How many {t} have {cat} '{v}'?", "Count the {t} whose {cat} is '{v}'."),
+    "count_eq": (("How many {t} have {cat} '{v}'?", "Count the {t} whose {cat} is '{v}'.",
+                  "What is the number of {t} with {cat} '{v}'?", "Find how many {t} have the {cat} '{v}'."),
                  "SELECT COUNT(*) FROM {t} WHERE {cat} = '{v}'"),
     "select_gt": (("Show the {label}s of {t} with {num} greater than {n}.",
-                   "Which {t} have {num} above {n}? List their {label}s."),
+                   "Which {t} have {num} above {n}? List their {label}s.",
+                   "Find the {label} of each {s} whose {num} is more than {n}.",
+                   "List the {label}s of {t} where {num} exceeds {n}."),
                   "SELECT {label} FROM {t} WHERE {num} > {n}"),
-    "count_lt": (("How many {t} have {num} less than {n}?", "Count the {t} with {num} below {n}."),
+    "count_lt": (("How many {t} have {num} less than {n}?", "Count the {t} with {num} below {n}.",
+                  "What is the number of {t} whose {num} is under {n}?", "Find how many {t} have a {num} smaller than {n}."),
                  "SELECT COUNT(*) FROM {t} WHERE {num} < {n}"),
     "and_where": (("List the {label}s of {t} whose {cat} is '{v}' and {num} is greater than {n}.",
-                   "Which {t} have {cat} '{v}' and {num} above {n}? Give their {label}s."),
+                   "Which {t} have {cat} '{v}' and {num} above {n}? Give their {label}s.",
+                   "Find the {label} of each {s} with {cat} '{v}' and a {num} over {n}."),
                   "SELECT {label} FROM {t} WHERE {cat} = '{v}' AND {num} > {n}"),
-    "group_count": (("How many {t} are there for each {cat}?", "Count the {t} in each {cat}."),
+    "group_count": (("How many {t} are there for each {cat}?", "Count the {t} in each {cat}.",
+                     "For every {cat}, show the number of {t}.", "Show each {cat} with how many {t} have it."),
                     "SELECT {cat}, COUNT(*) FROM {t} GROUP BY {cat}"),
-    "group_avg": (("What is the average {num} of {t} for each {cat}?", "Show each {cat} with the average {num} of its {t}."),
+    "group_avg": (("What is the average {num} of {t} for each {cat}?", "Show each {cat} with the average {num} of its {t}.",
+                   "For every {cat}, give the average {num} of the {t}."),
                   "SELECT {cat}, AVG({num}) FROM {t} GROUP BY {cat}"),
     "top_k": (("List the {label}s of the {k} {t} with the highest {num}.",
-               "Which {k} {t} have the highest {num}? Give their {label}s."),
+               "Which {k} {t} have the highest {num}? Give their {label}s.",
+               "Show the {label}s of the top {k} {t} by {num}, highest first.",
+               "Find the {k} {t} with the largest {num} and list their {label}s."),
               "SELECT {label} FROM {t} ORDER BY {num} DESC LIMIT {k}"),
     "bottom_k": (("List the {label}s of the {k} {t} with the lowest {num}.",
-                  "Which {k} {t} have the lowest {num}? Give their {label}s."),
+                  "Which {k} {t} have the lowest {num}? Give their {label}s.",
+                  "Show the {label}s of the bottom {k} {t} by {num}, lowest first.",
+                  "Find the {k} {t} with the smallest {num} and list their {label}s."),
                  "SELECT {label} FROM {t} ORDER BY {num} ASC LIMIT {k}"),
-    "aggregate": (("What is the {agg} {num} of all {t}?", "Find the {agg} {num} among the {t}."),
+    "aggregate": (("What is the {agg} {num} of all {t}?", "Find the {agg} {num} among the {t}.",
+                   "Give the {agg} {num} over every {s}."),
                   "SELECT {AGG}({num}) FROM {t}"),
-    "join_count_label": (("How many {t} are there for the {ps} '{v}'?", "Count the {t} of the {ps} '{v}'."),
+    "join_count_label": (("How many {t} are there for the {ps} '{v}'?", "Count the {t} of the {ps} '{v}'.",
+                          "What is the number of {t} that belong to the {ps} '{v}'?"),
                          "SELECT COUNT(*) FROM {t} JOIN {p} ON {t}.{fk} = {p}.id WHERE {p}.{plabel} = '{v}'"),
     "join_count_cat": (("How many {t} are there for {p} whose {pcat} is '{v}'?",
-                        "Count the {t} of {p} with {pcat} '{v}'."),
+                        "Count the {t} of {p} with {pcat} '{v}'.",
+                        "What is the number of {t} that belong to {p} with the {pcat} '{v}'?"),
                        "SELECT COUNT(*) FROM {t} JOIN {p} ON {t}.{fk} = {p}.id WHERE {p}.{pcat} = '{v}'"),
 }
 AGGREGATES = (("average", "AVG"), ("maximum", "MAX"), ("minimum", "MIN"), ("total", "SUM"))
@@ -286,7 +301,7 @@ AGGREGATES = (("average", "AVG"), ("maximum", "MAX"), ("minimum", "MIN"), ("tota
 # occurs in training with other partners.
 HELD_OUT = (("top_k", "students"), ("count_lt", "products"), ("group_avg", "teachers"),
             ("select_eq", "customers"), ("join_count_cat", "courses"))
-LIMITS = (2, 3, 4, 5, 6, 7, 8)
+LIMITS = (2, 3, 4, 5, 6, 7, 8, 9)
 
 
 def _entity(name: str) -> EntityTable:
@@ -347,7 +362,7 @@ def _value_pools(rows: dict[str, dict[str, list[tuple]]], seed: int, test_fracti
     # Cities are shared by customers and students: one split for the word, whichever table.
     train, test = _split_values(rng, CITIES, test_fraction)
     pools[("customers", "city")] = pools[("students", "city")] = (train, test)
-    pools[("limit", "k")] = _split_values(rng, LIMITS, 2 / 7)
+    pools[("limit", "k")] = _split_values(rng, LIMITS, 2 / len(LIMITS))  # two LIMITs only tests use
     return pools
 
 
