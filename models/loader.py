@@ -1,7 +1,8 @@
-"""load_model: a checkpoint directory or hub id -> a CausalLM, streamed tensor by tensor.
+"""load_model: a checkpoint directory, a GGUF file or a hub id -> a CausalLM, streamed tensor by tensor.
 
 The model is built on the meta device (no memory), then each tensor is read from the
-safetensors files with `safe_open`, converted, and put in place; so the loader never holds two
+safetensors files with `safe_open` (or dequantized from the GGUF file, see gguf.py),
+converted, and put in place; so the loader never holds two
 full copies of the weights. With `quantize="nf4"` each decoder linear is quantized on the
 target device as its weight arrives, so the full-precision model is never resident there.
 Checkpoints already quantized by transformers + bitsandbytes load straight into NF4Linear.
@@ -24,6 +25,8 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from .config import ModelConfig
+from .checkpoint import CheckpointError, Entry
+from .gguf import GGUFCheckpoint, find_gguf
 from .transformer import CausalLM
 
 # Files fetched from the hub: config, tokenizer and safetensors weights only (no pickles).
@@ -35,18 +38,14 @@ DECODER_LINEARS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj
 BNB_SUFFIXES = ("absmax", "quant_map", "nested_absmax", "nested_quant_map", "quant_state.bitsandbytes__nf4")
 
 
-class CheckpointError(RuntimeError):
-    """The checkpoint can't be loaded; the message lists every problem found."""
-
-
 def resolve_source(source: str | os.PathLike, patterns=HUB_PATTERNS) -> Path:
-    """A local checkpoint directory, or a hub repo id downloaded (into the hub cache) with huggingface_hub."""
+    """A local checkpoint directory or .gguf file, or a hub repo id downloaded (into the hub cache) with huggingface_hub."""
     path = Path(source).expanduser()
-    if path.is_dir():
+    if path.is_dir() or (path.is_file() and path.suffix.lower() == ".gguf"):
         return path
     if path.exists():
-        raise CheckpointError(f"{path} is a file; expected a checkpoint directory (config.json + *.safetensors) "
-                              f"or a hub repo id like 'Qwen/Qwen2.5-Coder-1.5B-Instruct'")
+        raise CheckpointError(f"{path} is a file; expected a checkpoint directory (config.json + *.safetensors), "
+                              f"a .gguf file, or a hub repo id like 'Qwen/Qwen2.5-Coder-1.5B-Instruct'")
     text = str(source)
     if text.startswith((".", "/", "~")) or not re.fullmatch(r"[\w.-]+/[\w.-]+", text):
         raise CheckpointError(f"{text}: no such directory, and not a hub repo id of the form 'owner/name'")
@@ -117,6 +116,39 @@ def _replace_module(model: nn.Module, name: str, new: nn.Module):
     setattr(model.get_submodule(parent_name) if parent_name else model, child, new)
 
 
+class SafetensorsCheckpoint:
+    """config.json + safetensors file(s); `entries()` opens each file once, in order."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.files = checkpoint_files(path)
+        self.keys_by_file = {}
+        for f in self.files:
+            with _open(f) as st:
+                self.keys_by_file[f] = list(st.keys())
+
+    def config(self) -> ModelConfig:
+        return ModelConfig.from_file(self.path / "config.json")
+
+    def keys(self) -> list[str]:
+        return [k for ks in self.keys_by_file.values() for k in ks]
+
+    def entries(self):
+        for f, keys in self.keys_by_file.items():
+            with _open(f) as st:
+                for key in keys:
+                    piece = st.get_slice(key)
+                    stored = piece.get_dtype()
+                    problem = (None if stored in ("F64", "F32", "F16", "BF16") else
+                               f"{key}: dtype {stored} in {f.name}, expected a floating-point tensor")
+                    yield Entry(key, tuple(piece.get_shape()), f.name, problem,
+                                lambda dtype, key=key, st=st, f=f: _cast(_get(st, f, key), dtype))
+
+
+def _cast(tensor: torch.Tensor, dtype: torch.dtype | None) -> torch.Tensor:
+    return tensor if dtype is None else tensor.to(dtype)
+
+
 def load_model(source: str | os.PathLike, *, dtype=torch.bfloat16, device="cpu", quantize: str | None = None,
                skip_modules=(), blocksize: int = 64, double_quant: bool = True, progress: bool | None = None) -> CausalLM:
     """Load a qwen2 / qwen3 / llama checkpoint.
@@ -133,8 +165,9 @@ def load_model(source: str | os.PathLike, *, dtype=torch.bfloat16, device="cpu",
         raise ValueError(f"quantize={quantize!r} is not supported (use one of {QUANT_MODES})")
     dtype, device = _as_dtype(dtype), torch.device(device)
     path = resolve_source(source)
-    cfg = ModelConfig.from_file(path / "config.json")
-    files = checkpoint_files(path)
+    gguf_file = find_gguf(path)
+    checkpoint = GGUFCheckpoint(gguf_file) if gguf_file else SafetensorsCheckpoint(path)
+    cfg = checkpoint.config()
 
     with torch.device("meta"):
         model = CausalLM(cfg)
@@ -148,12 +181,8 @@ def load_model(source: str | os.PathLike, *, dtype=torch.bfloat16, device="cpu",
     linears = {n for n, m in model.named_modules() if isinstance(m, nn.Linear) and n.rpartition(".")[2] in DECODER_LINEARS}
     to_quantize = {n for n in linears if not skipped(n)} if quantize else set()
 
-    # Read every file's key list first: a bitsandbytes checkpoint is recognised by its quant-state keys.
-    keys_by_file = {}
-    for f in files:
-        with _open(f) as st:
-            keys_by_file[f] = list(st.keys())
-    all_keys = [k for ks in keys_by_file.values() for k in ks]
+    # A bitsandbytes checkpoint is recognised by its quant-state keys, so read the key list first.
+    all_keys = checkpoint.keys()
     bnb_modules = {k[: -len(".weight.quant_state.bitsandbytes__nf4")] for k in all_keys
                    if k.endswith(".weight.quant_state.bitsandbytes__nf4")}
     bad_bnb = bnb_modules - linears
@@ -164,37 +193,36 @@ def load_model(source: str | os.PathLike, *, dtype=torch.bfloat16, device="cpu",
 
     problems, seen = [], set()
     # progress=None shows the bar on a terminal only.
-    bar = tqdm(total=len(all_keys), desc=f"loading {path.name}", unit="tensor",
+    bar = tqdm(total=len(all_keys), desc=f"loading {(gguf_file or path).name}", unit="tensor",
                disable=None if progress is None else not progress, leave=False)
-    for f, keys in keys_by_file.items():
-        with _open(f) as st:
-            for key in keys:
-                bar.update()
-                module_name = key.rpartition(".")[0]
-                owner = _bnb_owner(key, bnb_modules)
-                if owner is not None:
-                    bnb_parts[owner][key[len(owner) + 1:]] = _get(st, f, key)
-                    seen.add(owner + ".weight")
-                    continue
-                if key not in expected:
-                    if not (key == "lm_head.weight" and cfg.tie_word_embeddings):
-                        problems.append(f"unexpected tensor {key} (in {f.name})")
-                    continue
-                want_shape, _ = expected[key]
-                seen.add(key)
-                shape, ckpt_dtype = tuple(st.get_slice(key).get_shape()), st.get_slice(key).get_dtype()
-                if shape != want_shape:
-                    problems.append(f"{key}: shape {list(shape)} in {f.name}, the config implies {list(want_shape)}")
-                    continue
-                if ckpt_dtype not in ("F64", "F32", "F16", "BF16"):
-                    problems.append(f"{key}: dtype {ckpt_dtype} in {f.name}, expected a floating-point tensor")
-                    continue
-                tensor = _get(st, f, key)
-                if module_name in to_quantize and key.endswith(".weight"):
-                    quantized[module_name] = _quantize(tensor.to(device), key, blocksize, double_quant, dtype)
-                else:
-                    _set_tensor(model, key, tensor.to(device=device, dtype=dtype))
-                del tensor
+    for entry in checkpoint.entries():
+        bar.update()
+        key = entry.key
+        module_name = key.rpartition(".")[0]
+        owner = _bnb_owner(key, bnb_modules)
+        if owner is not None:
+            bnb_parts[owner][key[len(owner) + 1:]] = entry.read(None)
+            seen.add(owner + ".weight")
+            continue
+        if key not in expected:
+            if not (key == "lm_head.weight" and cfg.tie_word_embeddings):
+                problems.append(f"unexpected tensor {key} (in {entry.where})")
+            continue
+        want_shape, _ = expected[key]
+        seen.add(key)
+        if entry.shape != want_shape:
+            problems.append(f"{key}: shape {list(entry.shape)} in {entry.where}, the config implies {list(want_shape)}")
+            continue
+        if entry.problem:
+            problems.append(entry.problem)
+            continue
+        # Read in the compute dtype: the NF4 quantizer quantizes the compute-dtype values anyway.
+        tensor = entry.read(dtype)
+        if module_name in to_quantize and key.endswith(".weight"):
+            quantized[module_name] = _quantize(tensor.to(device), key, blocksize, double_quant, dtype)
+        else:
+            _set_tensor(model, key, tensor.to(device=device, dtype=dtype))
+        del tensor
     bar.close()
     problems += [f"missing tensor {k}" for k in expected if k not in seen]
     if problems:

@@ -55,6 +55,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from tokenizers import AddedToken
 from tokenizers import Tokenizer as HFTokenizer
 
+from .gguf import find_gguf
+from .gguf_tokenizer import gguf_tokenizer_parts
+
 TOKENIZER_FILES = (
     "tokenizer.json",
     "tokenizer_config.json",
@@ -448,12 +451,32 @@ class Tokenizer:
         return prompt_ids, answer_ids
 
 
+def _gguf_without_tokenizer_json(source) -> Path | None:
+    """The GGUF file to take the tokenizer from: `source` itself, or the one beside no tokenizer.json."""
+    path = Path(source).expanduser()
+    if path.is_file() and path.suffix.lower() == ".gguf":
+        return path
+    if path.is_dir() and not (path / "tokenizer.json").is_file():
+        return find_gguf(path)
+    return None
+
+
 def load_tokenizer(source: str | os.PathLike, *, chat_template: str | None = None) -> Tokenizer:
-    """Tokenizer of a local directory or hub repo id (fetches only the tokenizer's own files).
+    """Tokenizer of a local directory, a GGUF file, or a hub repo id (fetches only the tokenizer's own files).
+
+    A .gguf file (or a directory holding one and no tokenizer.json) gives the tokenizer, special
+    tokens and chat template its metadata describes (models/gguf_tokenizer.py).
 
     chat_template: None uses the checkpoint's own template; a builtin name ("chatml", "plain") or a
     path to a .jinja file replaces it (for base models that ship none).
     """
+    gguf_file = _gguf_without_tokenizer_json(source)
+    if gguf_file is not None:
+        backend, names, template = gguf_tokenizer_parts(gguf_file)
+        tokens = SpecialTokens(bos=names["bos"], eos=names["eos"], pad=names["pad"], unk=names["unk"],
+                               generation_eos_ids=(), generation_pad_id=None)
+        template = _template_override(chat_template) if chat_template else template
+        return Tokenizer(backend, tokens, template, name=str(source))
     files = _fetch_tokenizer_files(source)
     try:
         backend = HFTokenizer.from_file(str(files["tokenizer.json"]))
