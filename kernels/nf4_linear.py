@@ -134,6 +134,7 @@ class NF4Linear(nn.Module):
         self.register_buffer("quant_map", q.code, persistent=False)
         self.register_buffer("nested_absmax", q.nested_absmax, persistent=False)
         self.register_buffer("nested_quant_map", q.nested_code, persistent=False)
+        self._dense: torch.Tensor | None = None  # inference-only dense copy (cache_dense_weights)
         if bias is not None:
             if bias.shape != (self.out_features,):
                 raise ValueError(f"NF4Linear: bias shape {tuple(bias.shape)} does not match "
@@ -170,6 +171,9 @@ class NF4Linear(nn.Module):
             raise ValueError(f"NF4Linear: input last dim {x.shape[-1]} != in_features {self.in_features}")
         if torch.is_autocast_enabled(x.device.type):
             x = x.to(torch.get_autocast_dtype(x.device.type))
+        dense = self._dense
+        if dense is not None and dense.dtype == x.dtype and not torch.is_grad_enabled():
+            return torch.nn.functional.linear(x, dense, None if self.bias is None else self.bias.to(x.dtype))
         q = self.quant
         if gemv_applies(x, q, self.bias):  # decoding: <= 32 rows, Triton backend, no gradient -> fused GEMV
             return nf4_gemv_triton(x, q, self.bias)
@@ -269,8 +273,15 @@ class NF4Linear(nn.Module):
                 with torch.no_grad():
                     self.bias.copy_(ours["bias"])
 
+    # ---- an inference-only dense cache ---------------------------------------------------------
+    def train(self, mode: bool = True):
+        if mode:
+            self._dense = None  # training never runs on the cache: it would break the memory promise
+        return super().train(mode)
+
     # ---- device moves keep the quantization state exact -------------------------------------
     def _apply(self, fn, recurse=True):
+        self._dense = None
         # .to(device) / .cuda() must move the fp32 scales and code tables, but .to(bfloat16) /
         # .half() must not round them: pass them through `fn` as int32 bit patterns.
         held = {}
@@ -289,6 +300,36 @@ class NF4Linear(nn.Module):
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}, blocksize={self.blocksize}, "
                 f"double_quant={self.double_quant}, dtype={str(self.dtype).replace('torch.', '')}")
+
+
+# ---- decoding on CPU: dequantize once, not once per token --------------------------------------
+
+def cache_dense_weights(model: nn.Module, dtype: torch.dtype, *, max_bytes: int | None = None) -> int:
+    """Give every NF4Linear of `model` a dense copy of its weight in `dtype`, for inference.
+
+    Why: without a fused kernel (the Triton GEMV runs on CUDA only), each NF4 matmul dequantizes
+    its whole weight first; decoding one token then costs a dequantization of the entire model,
+    ~20x the matmul itself on a CPU. With the cache, a forward without gradients multiplies by the
+    stored dense weight: the same values the per-call dequantization gives (bit-identical
+    outputs), at dense speed, for dense memory. The cache is dropped by `model.train()`, by any
+    device or dtype move, and by `drop_dense_weights`; forwards that record gradients never use it.
+
+    max_bytes: build nothing when the dense copies would need more (returns 0). Returns the bytes used.
+    """
+    layers = [m for m in model.modules() if isinstance(m, NF4Linear)]
+    need = sum(m.out_features * m.in_features for m in layers) * torch.empty((), dtype=dtype).element_size()
+    if not layers or (max_bytes is not None and need > max_bytes):
+        return 0
+    for m in layers:
+        if m._dense is None or m._dense.dtype != dtype:
+            m._dense = m.dequantize(dtype)
+    return need
+
+
+def drop_dense_weights(model: nn.Module) -> None:
+    for m in model.modules():
+        if isinstance(m, NF4Linear):
+            m._dense = None
 
 
 # ---- bitsandbytes serialization ------------------------------------------------------------
