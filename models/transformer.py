@@ -97,9 +97,19 @@ class Attention(nn.Module):
                 kc[:, :, cache_pos:cache_pos + T] = k
                 vc[:, :, cache_pos:cache_pos + T] = v
                 k, v = kc[:, :, :cache_pos + T], vc[:, :, :cache_pos + T]  # (B, nkv, S, hd)
-        if cfg.gqa_groups > 1:  # (B, nkv, S, hd) -> (B, nh, S, hd)
-            k = k.repeat_interleave(cfg.gqa_groups, dim=1)
-            v = v.repeat_interleave(cfg.gqa_groups, dim=1)
+        G = cfg.gqa_groups
+        if G > 1 and cache is not None and mask is not None:
+            # Decoding: a cache of S slots would be copied G times per layer per token by
+            # repeat_interleave. Fold each KV head's G query heads into its query rows instead:
+            # query head n*G + g uses KV head n, so (B, nh, T, hd) -> (B, nkv, G*T, hd).
+            qg = q.reshape(B, cfg.num_key_value_heads, G * T, cfg.head_dim)
+            mg = mask.repeat(1, 1, G, 1) if T > 1 else mask  # row g*T + t sees what row t sees
+            y = F.scaled_dot_product_attention(qg, k, v, attn_mask=mg)  # (B, nkv, G*T, hd)
+            y = y.reshape(B, cfg.num_attention_heads, T, cfg.head_dim).transpose(1, 2).reshape(B, T, cfg.q_size)
+            return self.o_proj(y)
+        if G > 1:  # (B, nkv, S, hd) -> (B, nh, S, hd)
+            k = k.repeat_interleave(G, dim=1)
+            v = v.repeat_interleave(G, dim=1)
         if mask is None:
             y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
         else:
