@@ -38,6 +38,44 @@ def _ids():
     return torch.randint(3, VOCAB, (2, 24), generator=torch.Generator().manual_seed(0))
 
 
+def _bnb_repacks_on_cpu() -> bool:
+    """On CPUs with AVX512-BF16 (current Xeons), bitsandbytes' Linear4bit repacks its weight for its
+    own CPU kernel at the first no-grad forward and keeps absmax in bfloat16 from then on."""
+    from bitsandbytes.functional import has_avx512bf16
+    return bool(has_avx512bf16())
+
+
+def dequantized_twin(model_4bit, dense_path, n_4bit=14):
+    """A dense transformers model whose linears hold bitsandbytes' own dequantization of the 4-bit
+    ones (`dequantize_4bit`, fp32 absmax): the exact reference on every CPU. Build it before the
+    4-bit model's first forward, which may repack its weights."""
+    import bitsandbytes as bnb
+    dense = transformers.AutoModelForCausalLM.from_pretrained(dense_path, dtype=torch.float32).eval()
+    n = 0
+    for name, m in model_4bit.named_modules():
+        if isinstance(m, bnb.nn.Linear4bit):
+            assert not getattr(m.weight.quant_state, "packing_format_for_cpu", False), "already repacked"
+            w = bnb.functional.dequantize_4bit(m.weight.data, m.weight.quant_state)
+            dense.get_submodule(name).weight.data.copy_(w.float())
+            n += 1
+    assert n == n_4bit
+    return dense
+
+
+def assert_matches_bnb(ours, exact, model_4bit):
+    """Our logits equal the exact reference to 1e-5; bitsandbytes' own CPU forward is held to 1e-5 where
+    it computes exactly, and to 1e-2 relative error where it repacks with bf16 absmax (measured ~5e-3:
+    a bf16 scale is off by up to 2^-9 relative)."""
+    with torch.no_grad():
+        mine = ours(_ids())
+        torch.testing.assert_close(mine, exact(_ids()).logits, atol=1e-5, rtol=1e-5)
+        theirs = model_4bit(_ids()).logits
+    if _bnb_repacks_on_cpu():
+        assert ((mine - theirs).norm() / theirs.norm()).item() < 1e-2
+    else:
+        torch.testing.assert_close(mine, theirs, atol=1e-5, rtol=1e-5)
+
+
 @pytest.mark.parametrize("family,kw", FAMILY_CASES, ids=[f for f, _ in FAMILY_CASES])
 @pytest.mark.parametrize("double_quant", [True, False])
 def test_quantize_on_load_equals_transformers_bnb(tmp_path, family, kw, double_quant):
@@ -50,8 +88,7 @@ def test_quantize_on_load_equals_transformers_bnb(tmp_path, family, kw, double_q
     ref_state = ref.state_dict()
     for key, value in ours.state_dict().items():  # identical packed bytes, scales, quant state
         torch.testing.assert_close(value, ref_state[key], atol=0, rtol=0, msg=key)
-    with torch.no_grad():
-        torch.testing.assert_close(ours(_ids()), ref(_ids()).logits, atol=1e-5, rtol=1e-5)
+    assert_matches_bnb(ours, dequantized_twin(ref, path), ref)
 
 
 @pytest.mark.parametrize("family,kw", FAMILY_CASES, ids=[f for f, _ in FAMILY_CASES])
@@ -63,8 +100,7 @@ def test_bnb_checkpoint_loads_without_requantizing(tmp_path, family, kw, monkeyp
     monkeypatch.setattr(nf4, "quantize_nf4", lambda *a, **k: pytest.fail("re-quantized a 4-bit checkpoint"))
     ours = load_model(tmp_path / "bnb", dtype=torch.float32)
     assert sum(isinstance(m, NF4Linear) for m in ours.modules()) == 14
-    with torch.no_grad():
-        torch.testing.assert_close(ours(_ids()), ref(_ids()).logits, atol=1e-5, rtol=1e-5)
+    assert_matches_bnb(ours, dequantized_twin(ref, path), ref)
 
 
 @pytest.mark.parametrize("family,kw", FAMILY_CASES, ids=[f for f, _ in FAMILY_CASES])
@@ -78,8 +114,7 @@ def test_our_4bit_checkpoint_loads_in_transformers(tmp_path, family, kw):
     import bitsandbytes as bnb
     assert isinstance(theirs.model.layers[0].self_attn.q_proj, bnb.nn.Linear4bit)
     assert type(theirs.model.layers[1].mlp.down_proj) is torch.nn.Linear
-    with torch.no_grad():
-        torch.testing.assert_close(theirs(_ids()).logits, ours(_ids()), atol=1e-5, rtol=1e-5)
+    assert_matches_bnb(ours, dequantized_twin(theirs, path, n_4bit=13), theirs)
     again = load_model(out, dtype=torch.float32)  # and back into ours
     with torch.no_grad():
         torch.testing.assert_close(again(_ids()), ours(_ids()), atol=0, rtol=0)
