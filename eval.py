@@ -6,7 +6,7 @@
     python eval.py --score PREDICTIONS --data jsonl:FILE            (rows with question, sql, db_path)
     python eval.py --compare REPORT_A REPORT_B                      (e.g. eval-base vs eval)
 
-Thin: parse, build, run, save; the work is in engine/evaluate.py (and engine/scoring.py).
+Thin: parse, build, run, save; the work is in engine/evaluate.py (and engine/sql/scoring.py).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def main(argv=None) -> int:
     """Exit status: 0 done, 2 a user error (printed as one line naming what to fix)."""
     from engine.cli import user_errors
     from engine.config import load_config
-    from engine.prepare import prepare_inputs
+    from engine.demo.prepare import prepare_inputs
     from engine.evaluate import (compare_report_files, default_out_dir, evaluate_config, score_existing,
                                  summary_lines)
 

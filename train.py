@@ -26,7 +26,7 @@ def main(argv=None) -> dict:
     args = parse_args(argv)
     from engine.cli import user_errors
     from engine.config import load_config
-    from engine.prepare import prepare_inputs
+    from engine.demo.prepare import prepare_inputs
     from engine.train import run_training
 
     with user_errors("train.py"):

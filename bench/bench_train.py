@@ -23,7 +23,7 @@ logits of every position anyway; ours computes them only where labels are set, i
 
 Figures per case: peak allocated and reserved memory (torch.cuda.max_memory_* from an emptied
 cache, over warmup + timed steps; on CPU the exact peak of live tensor bytes over one step, from
-engine.memtrace), tokens/s over the timed steps after warmup, and achieved TFLOP/s using
+engine.inspect.memtrace), tokens/s over the timed steps after warmup, and achieved TFLOP/s using
 `flops_per_token` (below) against the bf16 matmul rate measured in the same run. Prints a table;
 writes JSON with the machine, versions and the command.
 """
@@ -127,8 +127,8 @@ def batch(cfg: ModelConfig, B: int, T: int, device, seed: int) -> torch.Tensor:
 
 
 def cpu_peak_bytes(step, model, optimizer) -> int:
-    """Exact peak of live tensor bytes over one step on CPU (engine.memtrace), weights and AdamW state included."""
-    from engine.memtrace import TensorMemoryTracker
+    """Exact peak of live tensor bytes over one step on CPU (engine.inspect.memtrace), weights and AdamW state included."""
+    from engine.inspect.memtrace import TensorMemoryTracker
 
     state = [t for s in optimizer.state.values() for t in s.values() if isinstance(t, torch.Tensor)]
     with TensorMemoryTracker(baseline=list(model.parameters()) + list(model.buffers()) + state) as mem:
@@ -160,7 +160,7 @@ def run_case(name: str, step, model, optimizer, cfg, B, T, device, warmup, steps
                    memory_kind="cuda max_memory_allocated / max_memory_reserved")
     else:
         rec.update(peak_allocated_mb=round(cpu_peak_bytes(lambda: step(ids), model, optimizer) / 2**20, 2),
-                   peak_reserved_mb=None, memory_kind="CPU: exact peak of live tensor bytes (engine.memtrace)")
+                   peak_reserved_mb=None, memory_kind="CPU: exact peak of live tensor bytes (engine.inspect.memtrace)")
     return rec
 
 
@@ -262,9 +262,9 @@ def baseline(cfg: ModelConfig, device, dtype, recipe: str, ckpt: Path):
 
 
 def predicted_mb(cfg: ModelConfig, B: int, T: int, device) -> float | None:
-    """engine.memory's prediction for our step (the torch-twin path), when that module is present."""
+    """engine.inspect.memory's prediction for our step (the torch-twin path), when that module is present."""
     try:
-        from engine.memory import TrainShape, predict_peak_memory
+        from engine.inspect.memory import TrainShape, predict_peak_memory
         return round(predict_peak_memory(cfg, TrainShape(seq_len=T, micro_batch=B, device_type=device.type)).peak
                      / 2**20, 1)
     except Exception:  # the memory model is optional here

@@ -16,12 +16,12 @@ def user_error_types() -> tuple[type[BaseException], ...]:
     from models.loader import CheckpointError
     from models.tokenizer import TokenizerError
 
-    from .config import ConfigError
-    from .data import DataError
-    from .lora import AdapterError
-    from .schema import SchemaError
-    from .evaluate import EvalError
-    from .train import NonFiniteLossError, ResumeError
+    from engine.config import ConfigError
+    from engine.data import DataError
+    from engine.lora import AdapterError
+    from engine.sql.schema import SchemaError
+    from engine.evaluate import EvalError
+    from engine.train import NonFiniteLossError, ResumeError
 
     return (ConfigError, ModelConfigError, CheckpointError, TokenizerError, DataError, SchemaError, AdapterError,
             NonFiniteLossError, ResumeError, EvalError, FileNotFoundError)

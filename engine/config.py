@@ -65,7 +65,7 @@ class ModelSection:
     blocksize: int = 64  # NF4 only: weights per absmax block
     skip_modules: tuple[str, ...] = ()  # NF4 only: linears kept dense, by name or suffix (e.g. ["down_proj"])
     device: str = "auto"  # auto (cuda if available, else cpu) | cpu | cuda | cuda:N | mps
-    build: str = ""  # when source does not exist: "" = error | "tiny" = random tiny model + tokenizer trained on the data (engine/tiny.py) | path of a run config whose training writes source (e.g. a pretraining stage)
+    build: str = ""  # when source does not exist: "" = error | "tiny" = random tiny model + tokenizer trained on the data (engine/demo/tiny.py) | path of a run config whose training writes source (e.g. a pretraining stage)
     chat_template: str = ""  # "" = the checkpoint's own; "chatml" | "plain" | path to a .jinja file (base models ship none)
 
     def __post_init__(self):

@@ -8,7 +8,7 @@
 Readers (`data.format`), all yielding `Example`s of one shape:
 - spider: rows {question, query, db_id} (dev.json, train_spider.json, train_spider_min.json);
   tables.json and database/<db_id>/<db_id>.sqlite beside the file unless `tables` / `db_dir` say where.
-  `difficulty` is Spider's official hardness (engine.spider_hardness) from the row's parsed `sql`
+  `difficulty` is Spider's official hardness (engine.sql.hardness) from the row's parsed `sql`
   dict; for files without it (train_spider_min) from the SQL text, only when stratify_by = "difficulty".
 - bird: rows {question, evidence, SQL, db_id, difficulty}; dev_tables.json beside the file; a
   databases folder (dev_databases/, train_databases/ or databases/) when the user has one.
@@ -62,7 +62,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from engine.schema import (
+from engine.sql.schema import (
     SCHEMA_STYLES,
     Schema,
     SchemaError,
@@ -107,7 +107,7 @@ class DataConfig:
     seed: int = 0  # seed of sampling and of the validation split
     leakage: str = "error"  # train/eval overlap (same question+SQL; same database for spider/bird): "error" | "warn"
     on_bad_row: str = "error"  # a bad row: "error" | "skip" (skipped rows are counted and listed)
-    build: str = ""  # "" | "synthetic": generate the offline demo's task (engine/synthetic.py) into train_path's folder when missing
+    build: str = ""  # "" | "synthetic": generate the offline demo's task (engine/demo/synthetic.py) into train_path's folder when missing
 
     def __post_init__(self):
         choices = {"format": FORMATS, "schema_style": SCHEMA_STYLES, "stratify_by": STRATIFY_FIELDS, "build": ("", "synthetic"),
@@ -312,7 +312,7 @@ def _read_benchmark(path: Path, cfg: DataConfig, *, sql_key: str, tables_names: 
 def _spider_hardness(row: dict, sql: str, *, parse_text: bool) -> str:
     """Spider's official hardness from the row's parsed `sql` dict (dev.json, train_spider.json); from the
     SQL text (sqlglot, ~2 ms a query) only when asked, for files without the dict (train_spider_min)."""
-    from engine.spider_hardness import hardness_from_dict, hardness_from_sql
+    from engine.sql.hardness import hardness_from_dict, hardness_from_sql
 
     try:
         if isinstance(row.get("sql"), dict):

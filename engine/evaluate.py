@@ -8,11 +8,11 @@
 cuda when there is one), the adapter if given, the tokenizer from the model source and the
 evaluation set from [data] eval_path (every example is kept: a prompt longer than data.max_len
 is counted, not dropped), generates with the [eval] settings, extracts the SQL from each answer
-(engine.scoring.extract_sql), and scores it with engine.scoring: Spider's execution semantics
+(engine.sql.scoring.extract_sql), and scores it with engine.sql.scoring: Spider's execution semantics
 for data.format spider and jsonl, BIRD's for bird. With eval.num_samples > 1 the answer kept for
 the main figures is chosen by execution-based majority voting, and pass@k is reported apart.
 
-Outputs (engine.scoring.write_outputs), in `out_dir` (default <run_dir>/eval, or
+Outputs (engine.sql.scoring.write_outputs), in `out_dir` (default <run_dir>/eval, or
 <run_dir>/eval-base without an adapter):
     report.json        figures under plain names (execution_accuracy, valid_sql, exact_match,
                        token_match, hallucination_rate), per-bucket tables, outcome counts,
@@ -41,7 +41,7 @@ from typing import Sequence
 from tqdm.auto import tqdm
 
 from engine.data import DataConfig, DataError, Example, encode_examples, load_examples
-from engine.scoring import (align_predictions, compare_reports, extract_sql, read_predictions, score_predictions,
+from engine.sql.scoring import (align_predictions, compare_reports, extract_sql, read_predictions, score_predictions,
                             write_outputs)
 
 DATA_KINDS = ("spider", "bird", "jsonl")  # --data KIND:PATH
@@ -64,7 +64,7 @@ def dialect_of(data_format: str) -> str:
 
 @dataclass(frozen=True)
 class EvalSet:
-    examples: tuple[dict, ...]  # scoring examples (engine.scoring's shape), in dataset order
+    examples: tuple[dict, ...]  # scoring examples (engine.sql.scoring's shape), in dataset order
     prompts: tuple[tuple[int, ...], ...]  # chat-rendered prompt token ids, parallel to examples
     path: str
     too_long: int  # prompts longer than data.max_len (kept all the same)
@@ -72,7 +72,7 @@ class EvalSet:
 
 
 def scoring_example(ex: Example, data_format: str) -> dict:
-    """An engine.data Example as engine.scoring reads it. Spider's official hardness travels as
+    """An engine.data Example as engine.sql.scoring reads it. Spider's official hardness travels as
     ``hardness``; a jsonl row's own ``difficulty`` is kept beside the hardness Spider's rules
     give its gold SQL; BIRD's difficulty and evidence as given."""
     out = {"question": ex.question, "gold_sql": ex.sql, "db_id": ex.db_id, "db_path": ex.db_path,
@@ -162,7 +162,7 @@ def generate_answers(model, tokenizer, prompts: Sequence[Sequence[int]], eval_cf
                      progress: bool | None = None) -> tuple[list[list[str]], dict]:
     """Raw answers (num_samples texts per prompt) with the [eval] decoding settings, and counts
     of generated tokens and finish reasons."""
-    from engine.generate import generate
+    from engine.decoding import generate
 
     outs = generate(model, tokenizer, [list(p) for p in prompts], max_new_tokens=eval_cfg.max_new_tokens,
                     temperature=eval_cfg.temperature, top_k=eval_cfg.top_k, top_p=eval_cfg.top_p,
@@ -190,7 +190,7 @@ def _exec_bar(progress: bool | None):
 
 def score_with_progress(preds: Sequence, examples: Sequence, *, dialect: str, timeout: float,
                         workers: int | None = None, db_root=None, progress: bool | None = None):
-    """engine.scoring.score_predictions with a tqdm bar over executed queries."""
+    """engine.sql.scoring.score_predictions with a tqdm bar over executed queries."""
     with _exec_bar(progress) as bar:
         return score_predictions(preds, examples, dialect=dialect, db_root=db_root, timeout=timeout,
                                  workers=workers, progress=bar.update)
@@ -199,7 +199,7 @@ def score_with_progress(preds: Sequence, examples: Sequence, *, dialect: str, ti
 def _add_difficulty_table(records: list[dict], summary: dict, examples: Sequence[dict]) -> None:
     """Spider semantics on a jsonl set whose rows carry their own difficulty: keep it per record
     and add a by_difficulty table beside by_hardness."""
-    from engine.scoring import bucket_table
+    from engine.sql.scoring import bucket_table
 
     if summary.get("dialect") != "spider" or not any(ex.get("difficulty") for ex in examples):
         return
@@ -364,7 +364,7 @@ def indexed_predictions(path: Path) -> dict[int, object] | None:
 
 def select_indexed(indexed: dict[int, object], examples: Sequence[dict], source: str) -> tuple[list, list]:
     """(the examples whose dataset row has a prediction, their predictions), in dataset order."""
-    from engine.scoring import example_index
+    from engine.sql.scoring import example_index
 
     rows = [example_index(ex, i) for i, ex in enumerate(examples)]
     unknown = sorted(set(indexed) - set(rows))
@@ -452,7 +452,7 @@ def compare_report_files(a: str | Path, b: str | Path) -> str:
 
 def summary_lines(report: dict) -> list[str]:
     """A few lines for the terminal: the main figures, pass@k, and where the files went."""
-    from engine.scoring import REPORT_FIGURES
+    from engine.sql.scoring import REPORT_FIGURES
 
     n = report.get("count", 0)
     lines = [f"{k:>20}: {report[k]:.4f}" for k in REPORT_FIGURES if isinstance(report.get(k), (int, float))]

@@ -239,7 +239,7 @@ class LoRALinear(nn.Module):
     the base is a frozen nn.Linear or NF4Linear, forward and backward run as one
     `LoRALinearFunction` (fewer ops, the adapter gradients through rank r, no dropout'd input
     or 16-bit copies of A and B kept for backward). Same outputs and gradients as the unfused path
-    (tests/test_lora.py), which runs otherwise (no grad, merged, other bases, a trainable base).
+    (tests/engine/test_lora.py), which runs otherwise (no grad, merged, other bases, a trainable base).
     """
 
     fused: bool = True

@@ -59,8 +59,8 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 from tqdm.auto import tqdm
 
-from .loss import IGNORE_INDEX, count_supervised, loss_sum_on
-from .schedule import SCHEDULES, lr_at, warmup_steps_for
+from engine.loss import IGNORE_INDEX, count_supervised, loss_sum_on
+from engine.schedule import SCHEDULES, lr_at, warmup_steps_for
 
 MODES = ("lora", "full")
 PRECISIONS = ("auto", "bf16", "fp16", "fp32")
@@ -350,7 +350,7 @@ def save_checkpoint(run_dir, model: nn.Module, optimizer, scaler, state: dict, *
     save_file({n: p.detach().to("cpu").contiguous() for n, p in _trainable(model).items()},
               str(tmp / "trainable.safetensors"))
     if state.get("mode") == "lora":
-        from .lora import save_adapter
+        from engine.lora import save_adapter
         save_adapter(model, tmp / "adapter", base_model_name_or_path=getattr(model, "source", None))
     torch.save(optimizer.state_dict(), tmp / "optimizer.pt")
     if scaler is not None:
@@ -579,7 +579,7 @@ def train(model: nn.Module, items: list[dict], *, opts, run_dir, val_items: list
 
 def save_final(model: nn.Module, run_dir: Path, mode: str) -> Path:
     """<run>/adapter (peft layout) in LoRA mode; <run>/model (an HF checkpoint) in full mode."""
-    from .lora import export_merged, save_adapter
+    from engine.lora import export_merged, save_adapter
     if mode == "lora":
         return save_adapter(model, Path(run_dir) / "adapter", base_model_name_or_path=getattr(model, "source", None))
     return export_merged(model, Path(run_dir) / "model")
@@ -621,7 +621,7 @@ def build_model(cfg) -> nn.Module:
     """Load the [model] checkpoint (NF4 when asked) and, in LoRA mode, inject the [lora] adapter."""
     from models import load_model
 
-    from .lora import apply_lora
+    from engine.lora import apply_lora
 
     device = resolve_device(cfg.model.device)
     model = load_model(cfg.model.source, dtype=resolve_dtype(cfg.model.dtype, device), device=device,
@@ -642,8 +642,8 @@ def run_training(cfg, *, resume: bool = False, eval_hook: Callable | None = None
     """
     from models.tokenizer import load_tokenizer
 
-    from .config import save_config
-    from .data import data_report, prepare_data
+    from engine.config import save_config
+    from engine.data import data_report, prepare_data
 
     run_dir = Path(cfg.train.run_dir)
     seed_everything(cfg.train.seed)  # before apply_lora: the adapter's initialisation is seeded too

@@ -22,7 +22,7 @@ weight rows (in_features not a multiple of the blocksize): the scale index is co
 then; when in_features is a multiple of the blocksize (every real model) it is loaded once per
 block and broadcast. in_features must be even (a row then starts on a byte boundary).
 
-Tested under TRITON_INTERPRET=1 on CPU (tests/test_nf4_gemv.py) and on CUDA when present.
+Tested under TRITON_INTERPRET=1 on CPU (tests/kernels/test_nf4_gemv.py) and on CUDA when present.
 The launch parameters are a first guess, not tuned on a GPU yet (no GPU in the session that
 wrote this): `nf4_gemv_triton(..., block_n=, block_j=, split_k=)` overrides them.
 """

@@ -323,8 +323,8 @@ def test_answers_flow_through_extraction_to_scores(world, tmp_path, monkeypatch)
     """With decoding replaced by canned answers (gold SQL in a fence for rows 0 and 3, prose for
     row 1, a wrong query for the rest), the figures are the hand-computed ones; the prompts the
     decoder received are the chat-rendered questions in dataset order."""
-    import engine.generate  # noqa: F401  (loads the module into sys.modules)
-    from engine.generate import Completion
+    import engine.decoding  # noqa: F401  (loads the module into sys.modules)
+    from engine.decoding import Completion
 
     seen = []
 
@@ -334,7 +334,7 @@ def test_answers_flow_through_extraction_to_scores(world, tmp_path, monkeypatch)
         return [[Completion((1,), "stop_token", texts.get(i, ROWS[i][2]))] * kw["num_samples"]
                 for i in range(len(prompts))]
 
-    monkeypatch.setattr(sys.modules["engine.generate"], "generate", canned)  # the module, not engine.generate()
+    monkeypatch.setattr(sys.modules["engine.decoding"], "generate", canned)  # the module, not engine.decoding()
     assert eval_cli.main([str(world["config"]), "--out", str(tmp_path / "e"), "--workers", "1"]) == 0
     assert [q in p and "singer(" in p for p, (q, _, _) in zip(seen, ROWS)] == [True] * len(ROWS)
     assert all(p.endswith("<|im_start|>assistant\n") for p in seen)
@@ -375,8 +375,8 @@ def test_nf4_per_config(world):
 
 def test_decode_switch_reaches_generate(world, tmp_path, monkeypatch):
     """eval.decode = reference | fast | auto becomes generate(fast=False | True | None)."""
-    import engine.generate  # noqa: F401
-    from engine.generate import Completion
+    import engine.decoding  # noqa: F401
+    from engine.decoding import Completion
 
     seen = []
 
@@ -384,7 +384,7 @@ def test_decode_switch_reaches_generate(world, tmp_path, monkeypatch):
         seen.append(kw["fast"])
         return [[Completion((1,), "stop_token", "SELECT 1")] * kw["num_samples"] for _ in prompts]
 
-    monkeypatch.setattr(sys.modules["engine.generate"], "generate", canned)
+    monkeypatch.setattr(sys.modules["engine.decoding"], "generate", canned)
     for choice in ("reference", "fast", "auto"):
         assert eval_cli.main([str(world["config"]), "--out", str(tmp_path / choice), "--workers", "1",
                               "--set", f"eval.decode={choice}"]) == 0
