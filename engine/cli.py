@@ -17,7 +17,7 @@ def user_error_types() -> tuple[type[BaseException], ...]:
     from models.tokenizer import TokenizerError
 
     from engine.config import ConfigError
-    from engine.data import DataError
+    from engine.sql.datasets import DataError
     from engine.lora import AdapterError
     from engine.sql.schema import SchemaError
     from engine.evaluate import EvalError

@@ -2,7 +2,7 @@
 
     [model]  ModelSection   which checkpoint, dtype, NF4 quantization
     [lora]   LoraSection    rank, alpha, dropout, target modules
-    [data]   DataConfig     dataset, prompt format, lengths (defined in engine/data.py)
+    [data]   DataConfig     dataset, schema prompt, lengths, sampling, leakage policy
     [train]  TrainSection   optimisation, schedule, checkpoints, logging
     [eval]   EvalSection    decoding and SQL execution for generation-based evaluation
 
@@ -33,13 +33,22 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from engine.data import DataConfig
+from engine.schedule import SCHEDULES
+from engine.sql.datasets import FORMATS
+from engine.sql.schema import SCHEMA_STYLES
+from engine.sql.splits import STRATIFY_FIELDS
 
-DTYPES = ("auto", "bf16", "fp16", "fp32")
-PRECISIONS = ("auto", "bf16", "fp16", "fp32")
+# The choices of the options below, each defined once (a module that gives a choice its meaning
+# defines it, e.g. SCHEDULES beside lr_at; engine.devices and engine.train read these).
+PRECISIONS = ("auto", "bf16", "fp16", "fp32")  # train.precision (autocast); model.dtype takes the same names
+DTYPES = PRECISIONS
 QUANT_MODES = ("nf4",)
-SCHEDULES = ("cosine", "linear", "constant")
+MODES = ("lora", "full")
 DEVICE_RE = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
+DEFAULT_SYSTEM_PROMPT = (
+    "You are a text-to-SQL assistant. Given a SQLite database schema and a question, "
+    "answer with a single SQLite query and nothing else."
+)
 
 
 class ConfigError(ValueError):
@@ -94,6 +103,44 @@ class LoraSection:
 
 
 @dataclass(frozen=True)
+class DataConfig:
+    """[data]: what engine.sql.datasets reads and how engine.data renders and encodes it."""
+
+    format: str = "spider"  # reader: spider | bird | sql-create-context | jsonl
+    train_path: str = ""  # training file (.json/.jsonl); for sql-create-context also the hub id
+    eval_path: str = ""  # evaluation file in the same format ("" = none); checked for leakage against training
+    tables: str = ""  # spider/bird tables json ("" = tables.json / dev_tables.json / train_tables.json beside the file)
+    db_dir: str = ""  # folder of <db_id>/<db_id>.sqlite ("" = database/ or *_databases/ beside the file, if any)
+    schema_style: str = "create"  # "create" (CREATE TABLE as stored) | "compact" (table(col type PK, ...))
+    sample_rows: int = 3  # example rows per table in the schema (0 = none)
+    max_value_chars: int = 80  # sample values longer than this are cut with "..."
+    use_evidence: bool = True  # add BIRD's evidence to the question as "External knowledge"
+    system_prompt: str = DEFAULT_SYSTEM_PROMPT  # system message ("" = none: the chat template's default)
+    max_len: int = 2048  # max tokens of prompt + answer; longer examples are shortened, then dropped
+    sample_frac: float = 1.0  # fraction of the training set kept (stratified by stratify_by)
+    stratify_by: str = ""  # "" | "difficulty" | "db_id" | "evidence_len": field whose distribution sampling keeps
+    val_frac: float = 0.0  # fraction of the (sampled) training set held out for validation
+    seed: int = 0  # seed of sampling and of the validation split
+    leakage: str = "error"  # train/eval overlap (same question+SQL; same database for spider/bird): "error" | "warn"
+    on_bad_row: str = "error"  # a bad row: "error" | "skip" (skipped rows are counted and listed)
+    build: str = ""  # "" | "synthetic": generate the offline demo's task (engine/demo/synthetic.py) into train_path's folder when missing
+
+    def __post_init__(self):
+        choices = {"format": FORMATS, "schema_style": SCHEMA_STYLES, "stratify_by": STRATIFY_FIELDS, "build": ("", "synthetic"),
+                   "leakage": ("error", "warn"), "on_bad_row": ("error", "skip")}
+        for key, allowed in choices.items():
+            if getattr(self, key) not in allowed:
+                raise ConfigError(f"data.{key} = {getattr(self, key)!r} is not one of {list(allowed)}")
+        if not 0.0 < self.sample_frac <= 1.0:
+            raise ConfigError(f"data.sample_frac = {self.sample_frac} must be in (0, 1]")
+        if not 0.0 <= self.val_frac < 1.0:
+            raise ConfigError(f"data.val_frac = {self.val_frac} must be in [0, 1)")
+        if self.sample_rows < 0 or self.max_len <= 0 or self.max_value_chars <= 0:
+            raise ConfigError("data.sample_rows must be >= 0, data.max_len and data.max_value_chars > 0")
+
+
+
+@dataclass(frozen=True)
 class TrainSection:
     run_dir: str = ""  # where checkpoints, metrics.jsonl and the adapter go ("" = runs/<config file name>)
     epochs: int = 1  # passes over the training set
@@ -130,7 +177,7 @@ class TrainSection:
         _at_least("train", "lr", self.lr, 0, strict=True)
         _choice("train", "schedule", self.schedule, SCHEDULES)
         _choice("train", "precision", self.precision, PRECISIONS)
-        _choice("train", "mode", self.mode, ("lora", "full"))
+        _choice("train", "mode", self.mode, MODES)
         for key in ("loss_chunk_size", "length_group_window"):
             _at_least("train", key, getattr(self, key), 1)
         if len(self.adam_betas) != 2 or not all(0.0 <= b < 1.0 for b in self.adam_betas):

@@ -40,7 +40,9 @@ from typing import Sequence
 
 from tqdm.auto import tqdm
 
-from engine.data import DataConfig, DataError, Example, encode_examples, load_examples
+from engine.config import DataConfig
+from engine.data import encode_examples
+from engine.sql.datasets import DataError, Example, load_examples
 from engine.sql.scoring import (align_predictions, compare_reports, extract_sql, read_predictions, score_predictions,
                             write_outputs)
 

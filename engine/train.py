@@ -48,9 +48,7 @@ import random
 import shutil
 import sys
 import time
-from dataclasses import fields, is_dataclass
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Callable
 
 import numpy as np
@@ -60,33 +58,10 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from engine.loss import IGNORE_INDEX, count_supervised, loss_sum_on
-from engine.schedule import SCHEDULES, lr_at, warmup_steps_for
+from engine.config import MODES
+from engine.schedule import lr_at, warmup_steps_for
 
-MODES = ("lora", "full")
-PRECISIONS = ("auto", "bf16", "fp16", "fp32")
 CHECKPOINTS = "checkpoints"
-
-
-# Options the loop reads beyond engine.config.TrainSection's fields, with their defaults. The loop
-# takes the [train] section itself; `loop_options` fills in these when the section lacks them.
-def loop_options(train_cfg) -> SimpleNamespace:
-    """The [train] section (engine.config.TrainSection, or any object with its fields) as a namespace."""
-    names = [f.name for f in fields(train_cfg)] if is_dataclass(train_cfg) else list(vars(train_cfg))
-    o = SimpleNamespace(**{k: getattr(train_cfg, k) for k in names})
-    problems = []
-    if o.mode not in MODES:
-        problems.append(f"train.mode = {o.mode!r} is not one of {list(MODES)}")
-    if o.precision not in PRECISIONS:
-        problems.append(f"train.precision = {o.precision!r} is not one of {list(PRECISIONS)}")
-    if o.schedule not in SCHEDULES:
-        problems.append(f"train.schedule = {o.schedule!r} is not one of {list(SCHEDULES)}")
-    if o.loss_chunk_size < 1 or o.length_group_window < 1:
-        problems.append("train.loss_chunk_size and train.length_group_window must be >= 1")
-    if len(tuple(o.adam_betas)) != 2:
-        problems.append(f"train.adam_betas = {o.adam_betas!r} must be two numbers")
-    if problems:
-        raise ValueError("; ".join(problems))
-    return o
 
 
 class NonFiniteLossError(RuntimeError):
@@ -410,7 +385,7 @@ class MetricsLog:
                       file=sys.stderr)
             else:
                 self.wandb = wandb.init(project=opts.wandb_project, dir=str(run_dir), config=config or vars(opts),
-                                        name=getattr(opts, "wandb_run_name", "") or Path(run_dir).name,
+                                        name=opts.wandb_run_name or Path(run_dir).name,
                                         resume="allow")
 
     def log(self, record: dict):
@@ -449,7 +424,6 @@ def train(model: nn.Module, items: list[dict], *, opts, run_dir, val_items: list
     """
     if not items:
         raise ValueError("no training items")
-    opts = loop_options(opts)
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     device = model_device(model)
@@ -523,7 +497,7 @@ def train(model: nn.Module, items: list[dict], *, opts, run_dir, val_items: list
                 try:
                     loss, n_sup = accumulate_gradients(model, mbs, chunk_size=opts.loss_chunk_size,
                                                        precision=precision, scaler=scaler,
-                                                       offload_activations=getattr(opts, "offload_activations", False))
+                                                       offload_activations=opts.offload_activations)
                     grad_norm = optimizer_step(params, optimizer, lr=lr, max_grad_norm=opts.max_grad_norm,
                                                scaler=scaler)
                 except NonFiniteLossError as e:
@@ -627,7 +601,7 @@ def build_model(cfg) -> nn.Module:
     model = load_model(cfg.model.source, dtype=resolve_dtype(cfg.model.dtype, device), device=device,
                        quantize=cfg.model.quantize, skip_modules=cfg.model.skip_modules,
                        blocksize=cfg.model.blocksize, double_quant=cfg.model.double_quant)
-    if loop_options(cfg.train).mode == "lora":
+    if cfg.train.mode == "lora":
         report = apply_lora(model, r=cfg.lora.r, alpha=cfg.lora.alpha, dropout=cfg.lora.dropout,
                             target_modules=cfg.lora.target_modules, use_rslora=cfg.lora.use_rslora)
         print(report, file=sys.stderr)

@@ -7,9 +7,8 @@ import tomllib
 
 import pytest
 
-from engine.config import (ConfigError, EvalSection, LoraSection, ModelSection, RunConfig, TrainSection, dumps_config,
-                           load_config, parse_override, save_config)
-from engine.data import DataConfig
+from engine.config import (ConfigError, DataConfig, EvalSection, LoraSection, ModelSection, RunConfig, TrainSection,
+                           dumps_config, load_config, parse_override, save_config)
 
 
 def write(tmp_path, text, name="run.toml"):

@@ -12,25 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from engine.data import (
-    IGNORE_INDEX,
-    DataConfig,
-    DataError,
-    Example,
-    build_prompt_messages,
-    build_training_messages,
-    check_leakage,
-    data_report,
-    encode_example,
-    encode_examples,
-    fit_example,
-    load_examples,
-    main,
-    prepare_data,
-    sample_examples,
-    split_validation,
-    stratum_of,
-)
+from engine.config import DataConfig
+from engine.data import (build_prompt_messages, build_training_messages, data_report, encode_example, encode_examples,
+                         fit_example, main, prepare_data)
+from engine.loss import IGNORE_INDEX
+from engine.sql.datasets import DataError, Example, load_examples
+from engine.sql.splits import check_leakage, sample_examples, split_validation, stratum_of
 from engine.sql.schema import read_sqlite_schema, render_schema, schema_from_tables_entry, tables_in_sql
 from models.tokenizer import load_tokenizer
 from tests.models.test_tokenizer import write_tiny_tokenizer

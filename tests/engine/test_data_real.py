@@ -11,16 +11,11 @@ from collections import Counter
 
 import pytest
 
-from engine.data import (
-    IGNORE_INDEX,
-    DataConfig,
-    DataError,
-    build_prompt_messages,
-    check_leakage,
-    encode_examples,
-    load_examples,
-    sample_examples,
-)
+from engine.config import DataConfig
+from engine.data import build_prompt_messages, encode_examples
+from engine.loss import IGNORE_INDEX
+from engine.sql.datasets import DataError, load_examples
+from engine.sql.splits import check_leakage, sample_examples
 from tests.paths import SHARED_DATA
 
 DATA = SHARED_DATA

@@ -1,11 +1,9 @@
 """The training loop: schedules vs transformers', batching, accumulation, checkpointing, precision,
 exact resume, NaN handling, checkpoint files, logs, full-parameter mode. Tiny models, CPU, fp32."""
 
-import dataclasses
 import json
 import math
 import random
-from types import SimpleNamespace
 
 import pytest
 import torch
@@ -16,7 +14,7 @@ from engine.lora import apply_lora, load_adapter, lora_modules
 from engine.schedule import lr_at, warmup_steps_for
 from engine.config import TrainSection
 from engine.train import (NonFiniteLossError, ResumeError, accumulate_gradients, build_optimizer, checkpoint_dirs,
-                          collate, epoch_batches, load_checkpoint, loop_options, padding_waste, plan, prepare_model,
+                          collate, epoch_batches, load_checkpoint, padding_waste, plan, prepare_model,
                           train)
 from models import load_model
 from tests.tiny_models import VOCAB, save_tiny
@@ -57,16 +55,10 @@ def lora_model(path, *, seed=0, dropout=0.0, random_b=False, quantize=None, dtyp
 
 
 def opts(**kw):
-    """The [train] section with small batches, plus loop options the section may not carry yet."""
+    """The [train] section with small batches."""
     base = dict(micro_batch_size=2, grad_accum=2, lr=1e-2, warmup_ratio=0.0, schedule="constant",
                 max_grad_norm=1.0, seed=0, length_group_window=4, keep_last=3, log_every=1)
-    kw = {**base, **kw}
-    names = {f.name for f in dataclasses.fields(TrainSection)}
-    section = TrainSection(**{k: v for k, v in kw.items() if k in names})
-    extras = {k: v for k, v in kw.items() if k not in names}
-    if not extras:
-        return section
-    return SimpleNamespace(**{n: getattr(section, n) for n in names}, **extras)
+    return TrainSection(**{**base, **kw})
 
 
 def grads(model) -> dict[str, torch.Tensor]:
@@ -370,8 +362,8 @@ def test_lora_mode_without_lora_is_an_actionable_error(tiny, tmp_path):
     with pytest.raises(ValueError, match="apply_lora first, or set train.mode = 'full'"):
         train(load_model(tiny, dtype=torch.float32), make_items(4), opts=opts(), run_dir=tmp_path, progress=False)
     with pytest.raises(ValueError, match=r"mode = 'qlora' is not one of \['lora', 'full'\]"):
-        loop_options(opts(mode="qlora"))
-    assert loop_options(TrainSection()).mode == "lora"
+        opts(mode="qlora")  # the [train] section checks its own options
+    assert TrainSection().mode == "lora"
 
 
 def test_nf4_base_trains_and_stays_bit_identical(tiny, tmp_path):
