@@ -18,7 +18,7 @@ def user_error_types() -> tuple[type[BaseException], ...]:
 
     from engine.config import ConfigError
     from engine.sql.datasets import DataError
-    from engine.lora import AdapterError
+    from engine.adapter import AdapterError
     from engine.sql.schema import SchemaError
     from engine.evaluate import EvalError
     from engine.train import NonFiniteLossError, ResumeError

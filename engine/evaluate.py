@@ -139,7 +139,7 @@ def load_for_eval(cfg, adapter: str | Path | None = None):
     from models import load_model
     from models.tokenizer import load_tokenizer
 
-    from engine.lora import load_adapter
+    from engine.adapter import load_adapter
     from engine.train import resolve_device, resolve_dtype
 
     adapter_path = check_adapter_dir(adapter) if adapter else None

@@ -325,7 +325,7 @@ def save_checkpoint(run_dir, model: nn.Module, optimizer, scaler, state: dict, *
     save_file({n: p.detach().to("cpu").contiguous() for n, p in _trainable(model).items()},
               str(tmp / "trainable.safetensors"))
     if state.get("mode") == "lora":
-        from engine.lora import save_adapter
+        from engine.adapter import save_adapter
         save_adapter(model, tmp / "adapter", base_model_name_or_path=getattr(model, "source", None))
     torch.save(optimizer.state_dict(), tmp / "optimizer.pt")
     if scaler is not None:
@@ -553,7 +553,8 @@ def train(model: nn.Module, items: list[dict], *, opts, run_dir, val_items: list
 
 def save_final(model: nn.Module, run_dir: Path, mode: str) -> Path:
     """<run>/adapter (peft layout) in LoRA mode; <run>/model (an HF checkpoint) in full mode."""
-    from engine.lora import export_merged, save_adapter
+    from engine.adapter import save_adapter
+    from engine.merge import export_merged
     if mode == "lora":
         return save_adapter(model, Path(run_dir) / "adapter", base_model_name_or_path=getattr(model, "source", None))
     return export_merged(model, Path(run_dir) / "model")

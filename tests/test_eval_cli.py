@@ -152,7 +152,8 @@ def test_config_run_writes_every_output(world, capsys):
 
 
 def test_adapter_sampling_votes_and_reports_pass_at_k(world, tmp_path, capsys):
-    from engine.lora import apply_lora, lora_modules, save_adapter
+    from engine.adapter import save_adapter
+    from engine.lora import apply_lora, lora_modules
     from models import load_model
 
     model = load_model(world["model"], dtype=torch.float32)

@@ -13,7 +13,8 @@ import pytest
 import torch
 
 from engine.decoding import StaticDecoder, SamplingSettings, choose_tokens, generate_ids, use_fast_path
-from engine.lora import apply_lora, lora_modules, merge_lora
+from engine.lora import apply_lora, lora_modules
+from engine.merge import merge_lora
 from models import load_model
 from models.transformer import KVCache
 from tests.tiny_models import FAMILIES, VOCAB, save_tiny

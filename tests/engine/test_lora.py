@@ -17,8 +17,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from engine.lora import (AdapterError, LoRALinear, apply_lora, load_adapter, lora_modules, merge_lora,
-                         save_adapter, unmerge_lora)
+from engine.adapter import AdapterError, load_adapter, save_adapter
+from engine.lora import LoRALinear, apply_lora, lora_modules
+from engine.merge import merge_lora, unmerge_lora
 
 IN, OUT, R = 24, 40, 4
 

@@ -17,7 +17,9 @@ import torch
 models = pytest.importorskip("models", reason="the models package (load_model) is not in the tree yet")
 from models import load_model  # noqa: E402
 
-from engine.lora import apply_lora, export_merged, load_adapter, lora_modules, save_adapter  # noqa: E402
+from engine.adapter import load_adapter, save_adapter  # noqa: E402
+from engine.lora import apply_lora, lora_modules  # noqa: E402
+from engine.merge import export_merged  # noqa: E402
 from tests.tiny_models import VOCAB, save_tiny  # noqa: E402
 
 ATOL, RTOL = 5e-5, 1e-5

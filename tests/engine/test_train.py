@@ -10,7 +10,8 @@ import torch
 from torch import nn
 
 from engine.loss import IGNORE_INDEX
-from engine.lora import apply_lora, load_adapter, lora_modules
+from engine.adapter import load_adapter
+from engine.lora import apply_lora, lora_modules
 from engine.schedule import lr_at, warmup_steps_for
 from engine.config import TrainSection
 from engine.train import (NonFiniteLossError, ResumeError, accumulate_gradients, build_optimizer, checkpoint_dirs,
