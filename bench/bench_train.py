@@ -185,7 +185,7 @@ def fused_kernels_off():
 def ours(cfg: ModelConfig, device, dtype, fused: bool = True):
     """(step function, model, optimizer) of this engine; step(ids) -> loss. fused=False: see fused_kernels_off."""
     from engine.lora import apply_lora
-    from engine.train import accumulate_gradients, build_optimizer, optimizer_step, prepare_model
+    from engine.step import accumulate_gradients, build_optimizer, optimizer_step, prepare_model
 
     model = build_random_qlora(cfg, device=device, dtype=dtype)
     apply_lora(model, r=R, alpha=ALPHA, dropout=DROPOUT, target_modules=list(LORA_TARGETS))

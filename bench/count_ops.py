@@ -30,7 +30,7 @@ from torch.utils._python_dispatch import TorchDispatchMode  # noqa: E402
 from bench.random_qlora import LORA_TARGETS, build_random_qlora, tiny_config  # noqa: E402
 from engine.lora import apply_lora  # noqa: E402
 from engine.loss import loss_sum_on  # noqa: E402
-from engine.train import prepare_model  # noqa: E402
+from engine.step import prepare_model  # noqa: E402
 from kernels.backend import backend_reason, use_backend  # noqa: E402
 
 

@@ -21,7 +21,8 @@ def user_error_types() -> tuple[type[BaseException], ...]:
     from engine.adapter import AdapterError
     from engine.sql.schema import SchemaError
     from engine.evaluate import EvalError
-    from engine.train import NonFiniteLossError, ResumeError
+    from engine.step import NonFiniteLossError
+    from engine.train_state import ResumeError
 
     return (ConfigError, ModelConfigError, CheckpointError, TokenizerError, DataError, SchemaError, AdapterError,
             NonFiniteLossError, ResumeError, EvalError, FileNotFoundError)

@@ -140,7 +140,7 @@ def load_for_eval(cfg, adapter: str | Path | None = None):
     from models.tokenizer import load_tokenizer
 
     from engine.adapter import load_adapter
-    from engine.train import resolve_device, resolve_dtype
+    from engine.devices import resolve_device, resolve_dtype
 
     adapter_path = check_adapter_dir(adapter) if adapter else None
     device = resolve_device(cfg.model.device)

@@ -14,9 +14,10 @@ from engine.adapter import load_adapter
 from engine.lora import apply_lora, lora_modules
 from engine.schedule import lr_at, warmup_steps_for
 from engine.config import TrainSection
-from engine.train import (NonFiniteLossError, ResumeError, accumulate_gradients, build_optimizer, checkpoint_dirs,
-                          collate, epoch_batches, load_checkpoint, padding_waste, plan, prepare_model,
-                          train)
+from engine.batches import collate, epoch_batches, padding_waste
+from engine.step import NonFiniteLossError, accumulate_gradients, build_optimizer, prepare_model
+from engine.train import plan, train
+from engine.train_state import ResumeError, load_train_state, train_state_dirs
 from models import load_model
 from tests.tiny_models import VOCAB, save_tiny
 
@@ -249,7 +250,7 @@ def test_run_logs_validates_saves_and_learns(tiny, tmp_path):
     model.eval()
     with torch.no_grad():
         torch.testing.assert_close(fresh(ids), model(ids))
-    assert [d.name for d in checkpoint_dirs(tmp_path)] == ["step_0000004", "step_0000008", "step_0000012"]
+    assert [d.name for d in train_state_dirs(tmp_path)] == ["step_0000004", "step_0000008", "step_0000012"]
     with pytest.raises(ResumeError, match="already has checkpoints .*pass --resume"):
         train(lora_model(tiny), items, opts=o, run_dir=tmp_path, progress=False)
     with pytest.raises(ResumeError, match="saved with micro_batch_size = 2, this run has 4"):
@@ -278,7 +279,7 @@ def test_resume_after_a_kill_is_exact(tiny, tmp_path):
     crashed = tmp_path / "crashed"
     with pytest.raises(Killed):
         train(lora_model(tiny, dropout=0.1), items, opts=o, run_dir=crashed, on_step=kill, progress=False)
-    assert checkpoint_dirs(crashed)[-1].name == "step_0000004"  # mid-epoch 2: step 1 of 3
+    assert train_state_dirs(crashed)[-1].name == "step_0000004"  # mid-epoch 2: step 1 of 3
     # Resume into a model whose LoRA init differs: everything must come from the checkpoint.
     train(lora_model(tiny, seed=123, dropout=0.1), items, opts=o, run_dir=crashed, resume=True, progress=False)
 
@@ -307,10 +308,10 @@ def test_nan_loss_stops_with_a_clear_message_and_keeps_the_last_checkpoint(tiny,
     with pytest.raises(NonFiniteLossError, match=r"step 3 \(epoch 1, step 3 of 4.*micro-batch 1 of 2 has loss nan"
                                                  r".*last good checkpoint is .*step_0000002"):
         train(model, items, opts=opts(save_every=1), run_dir=tmp_path, on_step=poison, progress=False)
-    assert [d.name for d in checkpoint_dirs(tmp_path)] == ["step_0000001", "step_0000002"]
+    assert [d.name for d in train_state_dirs(tmp_path)] == ["step_0000001", "step_0000002"]
     fresh = lora_model(tiny, seed=5)
     prepare_model(fresh)
-    state = load_checkpoint(checkpoint_dirs(tmp_path)[-1], fresh, build_optimizer(fresh, lr=1e-2))
+    state = load_train_state(train_state_dirs(tmp_path)[-1], fresh, build_optimizer(fresh, lr=1e-2))
     assert state["step"] == 2
     for n, p in fresh.named_parameters():
         if p.requires_grad:
@@ -326,7 +327,7 @@ def test_checkpoints_are_atomic_and_only_the_last_k_are_kept(tiny, tmp_path, mon
     assert {"trainable.safetensors", "adapter", "optimizer.pt", "rng.pt", "rng.json", "state.json"} <= files
 
     # A crash while writing a checkpoint leaves no step directory behind.
-    import engine.train as T
+    import engine.train_state as T
     real_save = torch.save
 
     def failing_save(obj, f, *a, **k):
@@ -338,7 +339,7 @@ def test_checkpoints_are_atomic_and_only_the_last_k_are_kept(tiny, tmp_path, mon
     run = tmp_path / "second"
     with pytest.raises(OSError, match="disk full"):
         train(lora_model(tiny), items, opts=opts(save_every=1), run_dir=run, progress=False)
-    assert checkpoint_dirs(run) == []
+    assert train_state_dirs(run) == []
     assert not any(p.name.startswith("step_") for p in (run / "checkpoints").iterdir())
 
 
