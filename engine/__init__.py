@@ -40,9 +40,9 @@ EXPORTS = {
     **dict.fromkeys(("run_training",), "engine.train"),
     **dict.fromkeys(("NonFiniteLossError",), "engine.step"),
     **dict.fromkeys(("ResumeError",), "engine.train_state"),
-    **dict.fromkeys(("extract_sql",), "engine.sql.scoring"),
+    **dict.fromkeys(("extract_sql",), "engine.sql.extract"),
     **dict.fromkeys(("majority_vote", "pass_at_k", "score_predictions"), "engine.sql.scoring"),
-    **dict.fromkeys(("compare_reports", "read_predictions", "score_file"), "engine.sql.scoring"),
+    **dict.fromkeys(("compare_reports", "read_predictions", "score_file"), "engine.sql.reports"),
     **dict.fromkeys(("spider_hardness",), "engine.sql.hardness"),
     **dict.fromkeys(("SQLRunner", "execute_queries"), "engine.sql.executor"),
 }

@@ -8,11 +8,11 @@
 cuda when there is one), the adapter if given, the tokenizer from the model source and the
 evaluation set from [data] eval_path (every example is kept: a prompt longer than data.max_len
 is counted, not dropped), generates with the [eval] settings, extracts the SQL from each answer
-(engine.sql.scoring.extract_sql), and scores it with engine.sql.scoring: Spider's execution semantics
+(engine.sql.extract.extract_sql), and scores it with engine.sql.scoring: Spider's execution semantics
 for data.format spider and jsonl, BIRD's for bird. With eval.num_samples > 1 the answer kept for
 the main figures is chosen by execution-based majority voting, and pass@k is reported apart.
 
-Outputs (engine.sql.scoring.write_outputs), in `out_dir` (default <run_dir>/eval, or
+Outputs (engine.sql.reports.write_outputs), in `out_dir` (default <run_dir>/eval, or
 <run_dir>/eval-base without an adapter):
     report.json        figures under plain names (execution_accuracy, valid_sql, exact_match,
                        token_match, hallucination_rate), per-bucket tables, outcome counts,
@@ -43,8 +43,9 @@ from tqdm.auto import tqdm
 from engine.config import DataConfig
 from engine.data import encode_examples
 from engine.sql.datasets import DataError, Example, load_examples
-from engine.sql.scoring import (align_predictions, compare_reports, extract_sql, read_predictions, score_predictions,
-                            write_outputs)
+from engine.sql.extract import extract_sql
+from engine.sql.reports import REPORT_FIGURES, compare_reports, read_predictions, write_outputs
+from engine.sql.scoring import align_predictions, bucket_table, example_index, score_predictions
 
 DATA_KINDS = ("spider", "bird", "jsonl")  # --data KIND:PATH
 DATASET_FILES = {"spider": ("dev.json",), "bird": ("dev.json", "mini_dev_sqlite.json")}
@@ -201,8 +202,6 @@ def score_with_progress(preds: Sequence, examples: Sequence, *, dialect: str, ti
 def _add_difficulty_table(records: list[dict], summary: dict, examples: Sequence[dict]) -> None:
     """Spider semantics on a jsonl set whose rows carry their own difficulty: keep it per record
     and add a by_difficulty table beside by_hardness."""
-    from engine.sql.scoring import bucket_table
-
     if summary.get("dialect") != "spider" or not any(ex.get("difficulty") for ex in examples):
         return
     for rec, ex in zip(records, examples):
@@ -366,8 +365,6 @@ def indexed_predictions(path: Path) -> dict[int, object] | None:
 
 def select_indexed(indexed: dict[int, object], examples: Sequence[dict], source: str) -> tuple[list, list]:
     """(the examples whose dataset row has a prediction, their predictions), in dataset order."""
-    from engine.sql.scoring import example_index
-
     rows = [example_index(ex, i) for i, ex in enumerate(examples)]
     unknown = sorted(set(indexed) - set(rows))
     if unknown:
@@ -454,8 +451,6 @@ def compare_report_files(a: str | Path, b: str | Path) -> str:
 
 def summary_lines(report: dict) -> list[str]:
     """A few lines for the terminal: the main figures, pass@k, and where the files went."""
-    from engine.sql.scoring import REPORT_FIGURES
-
     n = report.get("count", 0)
     lines = [f"{k:>20}: {report[k]:.4f}" for k in REPORT_FIGURES if isinstance(report.get(k), (int, float))]
     lines += [f"{'pass@' + k:>20}: {v:.4f}" for k, v in report.get("pass_at_k", {}).items()]

@@ -15,11 +15,13 @@ import pytest
 from engine.sql.hardness import (count_component1, count_component2, count_others, hardness_from_dict,
                                     hardness_from_sql, sql_skeleton)
 from engine.sql.executor import ExecResult
-from engine.sql.scoring import (BIRD_SEPARATOR, bird_result_eq, exact_match, extract_sql, is_valid_sql,
-                            majority_vote, normalize_sql, pass_at_k, read_predictions, read_spider_gold,
-                            remove_distinct, schema_hallucinations, score_predictions, spider_exec_sql,
-                            spider_order_matters, spider_result_eq, sqlglot_parses, token_f1,
-                            write_bird_predictions, write_spider_gold, write_spider_predictions)
+from engine.sql.extract import extract_sql
+from engine.sql.match import (bird_result_eq, exact_match, is_valid_sql, normalize_sql, remove_distinct,
+                              schema_hallucinations, spider_exec_sql, spider_order_matters, spider_result_eq,
+                              sqlglot_parses, token_f1)
+from engine.sql.reports import (BIRD_SEPARATOR, read_predictions, read_spider_gold, write_bird_predictions,
+                                write_spider_gold, write_spider_predictions)
+from engine.sql.scoring import majority_vote, pass_at_k, score_predictions
 
 # ----------------------------------------------------------------------------- extraction
 
@@ -451,7 +453,8 @@ def test_pass_at_k_is_a_probability():
 
 
 def test_score_file_writes_reports_and_official_formats(db_root, tmp_path):
-    from engine.sql.scoring import align_predictions, compare_reports, score_file
+    from engine.sql.reports import compare_reports, score_file
+    from engine.sql.scoring import align_predictions
 
     exs = [_ex("SELECT name FROM singer", source=("dev.json", 0)),
            _ex("SELECT count(*) FROM singer", source=("dev.json", 2))]  # row 1 was left out by the loader
@@ -486,7 +489,7 @@ def test_spider_checks_every_database_file_in_the_folder(db_root):
     conn.executescript("CREATE TABLE singer (singer_id INTEGER PRIMARY KEY, name TEXT, country TEXT, age INTEGER);"
                        "INSERT INTO singer VALUES (1, 'Zed', 'Chad', 50), (2, 'Yan', 'Chad', 20);")
     conn.close()
-    from engine.sql.scoring import spider_db_files
+    from engine.sql.match import spider_db_files
     assert spider_db_files(main) == [main, suite]
     gold = "SELECT name FROM singer WHERE age > 28"
     pred = "SELECT name FROM singer WHERE name IN ('Ann', 'Bob', 'Dee')"  # right on shop.sqlite only
@@ -500,7 +503,7 @@ def test_spider_checks_every_database_file_in_the_folder(db_root):
 def test_a_folder_shared_by_several_databases_is_not_a_test_suite(tmp_path):
     # Test-suite variants live in the database's own folder (<db_id>/<db_id>*.sqlite). A folder of
     # unrelated databases (a JSONL set's dbs/) must not make every query run on all of them.
-    from engine.sql.scoring import spider_db_files
+    from engine.sql.match import spider_db_files
     shop, school = tmp_path / "dbs" / "shop.sqlite", tmp_path / "dbs" / "school.sqlite"
     shop.parent.mkdir()
     for path, ddl in ((shop, "CREATE TABLE item (id INTEGER);"), (school, "CREATE TABLE pupil (id INTEGER);")):

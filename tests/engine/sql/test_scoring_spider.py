@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from engine.sql.scoring import read_predictions, read_spider_gold, score_predictions
+from engine.sql.reports import read_predictions, read_spider_gold
+from engine.sql.scoring import score_predictions
 from engine.sql.hardness import hardness_from_dict, hardness_from_sql
 from tests.paths import SHARED_DATA
 
