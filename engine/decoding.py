@@ -20,31 +20,16 @@ How one batch is decoded (gpt-fast style: the caller owns the cache and passes `
    [0, P + i + 1). A finished row is fed the pad token with mask 0 from then on, and its output
    stops growing; the loop ends when every row has finished or after `max_new_tokens` tokens.
 
-Choosing the next token from the last logits, in transformers' order:
-repetition penalty (CTRL, https://arxiv.org/abs/1909.05858: a logit of a token already in the
-prompt or the output is divided by the penalty when positive, multiplied when negative), then
-greedy argmax when `temperature` == 0; otherwise logits / temperature, top-k (keep the k largest,
-ties kept), top-p (nucleus, https://arxiv.org/abs/1904.09751: keep the most likely tokens until
-their mass reaches top_p, at least one), softmax, and one draw.
-
-Seeding: every sampled row has its own CPU `torch.Generator`, seeded from (seed, sample index,
-prompt token ids). A row draws one uniform number per step and takes the token where it falls
-in the cumulative distribution (inverse-CDF sampling), so its samples do not depend on the
-other prompts, the batch size or the device, only on its own logits (which can differ in the
-last bits between batch shapes and devices, rarely enough to change a token). Greedy rows are
-deterministic; with temperature 0 and `num_samples` > 1 the samples are identical, so each
-prompt is decoded once and its completion repeated.
+How the next token is chosen and seeded is engine/sampling.py.
 
 Stop conditions: a token in `stop_token_ids` (eos and end-of-turn markers), a stop string in
 the decoded output (checked each step on the last few tokens' text; the returned text is cut
 before the first stop string found in the full text), or `max_new_tokens`. Texts are decoded
 with special tokens kept (the terminating stop token itself is left out of the text).
 
-Fast path (`fast=True`, the default on CUDA): the same prefill, then `StaticDecoder` runs each
-decode step with fixed shapes (a tensor cache position; attention over every slot of the cache
-under the mask), token choice on the device (`choose_tokens`, uniforms drawn up front from the
-same per-row generators), and on CUDA the step captured once in a CUDA graph. It picks the same
-tokens as the reference loop; with a LoRA model the adapter runs unmerged on the (4-bit) base.
+Fast path (`fast=True`, the default on CUDA): engine/static_decode.py's `StaticDecoder` runs each
+decode step with fixed shapes (on CUDA as one CUDA graph); it picks the same tokens as the
+reference loop.
 
 Batches hold `batch_size` prompts (all of them when None), sorted longest first so each batch
 wastes little padding and an out-of-memory error comes at the first batch; results come back
@@ -54,13 +39,14 @@ model in eval mode (its previous mode is restored afterwards).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import torch
 from tqdm.auto import tqdm
 
+from engine.sampling import SamplingSettings, next_tokens, row_seed
+from engine.static_decode import StaticDecoder
 from models.transformer import KVCache
 
 FINISH_REASONS = ("stop_token", "stop_string", "length")
@@ -74,108 +60,6 @@ class Completion:
     finish_reason: str  # "stop_token", "stop_string" or "length"
     text: str = ""  # decoded output, stop token left out, cut before the first stop string (generate only)
 
-
-@dataclass(frozen=True)
-class SamplingSettings:
-    """How the next token is chosen; validated when built."""
-
-    max_new_tokens: int = 256
-    temperature: float = 0.0  # 0: greedy
-    top_k: int = 0  # 0: off
-    top_p: float = 1.0  # 1: off
-    repetition_penalty: float = 1.0  # 1: off
-
-    def __post_init__(self):
-        problems = []
-        if not isinstance(self.max_new_tokens, int) or self.max_new_tokens < 0:
-            problems.append(f"max_new_tokens={self.max_new_tokens!r} (use an integer >= 0)")
-        if not self.temperature >= 0:
-            problems.append(f"temperature={self.temperature!r} (use 0 for greedy, or a positive number)")
-        if not isinstance(self.top_k, int) or self.top_k < 0:
-            problems.append(f"top_k={self.top_k!r} (use 0 for off, or a positive integer)")
-        if not 0 < self.top_p <= 1:
-            problems.append(f"top_p={self.top_p!r} (use a number in (0, 1]; 1 is off)")
-        if not self.repetition_penalty > 0:
-            problems.append(f"repetition_penalty={self.repetition_penalty!r} (use a positive number; 1 is off)")
-        if problems:
-            raise ValueError("invalid decoding settings: " + "; ".join(problems))
-
-    @property
-    def greedy(self) -> bool:
-        return self.temperature == 0
-
-
-# ----------------------------------------------------------------------------- logits -> token
-
-
-def apply_repetition_penalty(logits: torch.Tensor, seen: torch.Tensor, penalty: float) -> torch.Tensor:
-    """CTRL's penalty on tokens already seen: positive logits / penalty, negative ones * penalty.
-
-    logits: (B, V) float; seen: (B, V) bool, True for tokens in the row's prompt or output.
-    """
-    if penalty == 1.0:
-        return logits
-    penalised = torch.where(logits > 0, logits / penalty, logits * penalty)
-    return torch.where(seen, penalised, logits)
-
-
-def filter_logits(logits: torch.Tensor, temperature: float, top_k: int = 0, top_p: float = 1.0) -> torch.Tensor:
-    """logits / temperature with the tokens outside top-k and top-p set to -inf. (B, V) -> (B, V)."""
-    logits = logits / temperature
-    V = logits.shape[-1]
-    if 0 < top_k < V:
-        kth = torch.topk(logits, top_k, dim=-1).values[:, -1:]  # (B, 1)
-        logits = logits.masked_fill(logits < kth, float("-inf"))
-    if top_p < 1.0:
-        sorted_logits, order = torch.sort(logits, dim=-1, descending=True)  # (B, V)
-        probs = sorted_logits.softmax(-1)
-        mass_before = probs.cumsum(-1) - probs  # mass of the more likely tokens
-        drop = mass_before >= top_p
-        drop[:, 0] = False  # keep at least the most likely token
-        logits = logits.masked_fill(drop.scatter(-1, order, drop), float("-inf"))
-    return logits
-
-
-def sample_inverse_cdf(probs: torch.Tensor, uniforms: torch.Tensor) -> torch.Tensor:
-    """The token whose cumulative-probability interval holds u * total, per row.
-
-    probs: (B, V) non-negative, need not sum to 1; uniforms: (B,) in [0, 1). Returns (B,) long.
-    A token with probability 0 has an empty interval and is never chosen.
-    """
-    cdf = probs.float().cumsum(-1)  # (B, V)
-    target = uniforms.to(cdf.device, cdf.dtype)[:, None] * cdf[:, -1:]  # (B, 1)
-    idx = torch.searchsorted(cdf, target, right=True)  # first slot with cdf > target
-    return idx.squeeze(-1).clamp(max=probs.shape[-1] - 1)
-
-
-def choose_tokens(logits: torch.Tensor, settings: SamplingSettings, seen: torch.Tensor | None,
-                  uniforms: torch.Tensor | None) -> torch.Tensor:
-    """One token per row from the last logits (B, V), all on the logits' device, no host sync:
-    penalty, then greedy argmax or temperature / top-k / top-p and an inverse-CDF draw with
-    `uniforms` (B,) in [0, 1) (unused when greedy). Returns (B,) long."""
-    logits = logits.float()
-    if seen is not None:
-        logits = apply_repetition_penalty(logits, seen, settings.repetition_penalty)
-    if settings.greedy:
-        return logits.argmax(-1)
-    probs = filter_logits(logits, settings.temperature, settings.top_k, settings.top_p).softmax(-1)
-    return sample_inverse_cdf(probs, uniforms)
-
-
-def next_tokens(logits: torch.Tensor, settings: SamplingSettings, seen: torch.Tensor | None,
-                generators: Sequence[torch.Generator | None]) -> torch.Tensor:
-    """Choose one token per row from the last logits (B, V): penalty, then greedy or sampling."""
-    uniforms = None
-    if not settings.greedy:
-        uniforms = torch.stack([torch.rand((), generator=g) for g in generators])  # (B,), drawn on the CPU
-    return choose_tokens(logits, settings, seen, uniforms)
-
-
-def row_seed(seed: int, sample: int, prompt_ids: Sequence[int]) -> int:
-    """A 63-bit seed for one (prompt, sample) row: stable across runs, batches and machines."""
-    h = hashlib.blake2b(f"{seed}:{sample}:".encode(), digest_size=8)
-    h.update(b",".join(str(int(t)).encode() for t in prompt_ids))
-    return int.from_bytes(h.digest(), "little") & (2**63 - 1)
 
 
 # ----------------------------------------------------------------------------- the loop
@@ -200,92 +84,6 @@ def _check_prompts(input_ids: Sequence[Sequence[int]], vocab_size: int) -> list[
         prompts.append(ids)
     return prompts
 
-
-class StaticDecoder:
-    """The fast decode step: fixed shapes, everything on the device, optionally one CUDA graph.
-
-    State lives in static device buffers that the step updates in place:
-        tok      (B,) long   the tokens chosen last (fed by the next step)
-        active   (B,) bool   rows still generating (the host clears a row when it finishes)
-        pos      (1,) long   the cache slot the fed tokens go to
-        mask     (B, L) long every cache slot: 1 = a real token
-        seen     (B, V) bool tokens of each row so far (repetition penalty only), else None
-        uniforms (N, B)      one pre-drawn uniform per row and step (sampling only), else None
-    step(): tok_in = where(active, tok, pad); mask[:, pos] = active; seen[tok_in] = True;
-            logits = lm_head(hidden_states(tok_in, mask, cache, cache_pos=pos))  (B, V)
-            tok = choose_tokens(logits, uniforms[pos - P + 1]); pos += 1
-    The model attends over all L cache slots under the mask (a tensor cache_pos), so no shape
-    depends on the step. With `graph=True` (CUDA only) the step is captured once into a
-    torch.cuda.CUDAGraph at the first step, after a warm-up (which also compiles any Triton
-    kernel), and replayed: one launch per token instead of hundreds. The host reads `tok` once
-    per step (stop checks).
-    """
-
-    def __init__(self, model, cache: KVCache, mask: torch.Tensor, seen: torch.Tensor | None,
-                 uniforms: torch.Tensor | None, prompt_len: int, settings: SamplingSettings,
-                 pad_token_id: int, graph: bool):
-        self.model, self.cache, self.settings, self.pad = model, cache, settings, pad_token_id
-        device = mask.device
-        B = mask.shape[0]
-        self.mask, self.seen, self.uniforms = mask, seen, uniforms
-        self.tok = torch.zeros(B, dtype=torch.long, device=device)
-        self.active = torch.ones(B, dtype=torch.bool, device=device)
-        self.pos = torch.full((1,), prompt_len, dtype=torch.long, device=device)
-        self.first_uniform = prompt_len - 1  # uniforms row = pos - (P - 1): step i feeds slot P + i
-        if graph and device.type != "cuda":
-            raise ValueError(f"CUDA graph capture needs a CUDA model, this one is on {device}")
-        self.use_graph, self.graph = graph, None  # captured at the first step (after the first token)
-
-    def start(self, logits: torch.Tensor):
-        """Choose the first tokens from the prefill logits (B, V)."""
-        u = None if self.uniforms is None else self.uniforms[0]
-        self.tok.copy_(choose_tokens(logits, self.settings, self.seen, u))
-
-    def set_active(self, flags: list[bool]):
-        self.active.copy_(torch.tensor(flags, dtype=torch.bool), non_blocking=False)
-
-    def _step(self):
-        B = self.tok.shape[0]
-        tok_in = torch.where(self.active, self.tok, self.pad)  # (B,)
-        self.mask.scatter_(1, self.pos.view(1, 1).expand(B, 1), self.active.long()[:, None])
-        if self.seen is not None:  # a finished row marks the pad id: it only affects that row
-            self.seen.scatter_(1, tok_in[:, None], True)
-        hidden = self.model.hidden_states(tok_in[:, None], self.mask, cache=self.cache, cache_pos=self.pos)
-        logits = self.model.lm_head(hidden[:, -1])  # (B, V)
-        u = None if self.uniforms is None else self.uniforms.index_select(0, self.pos - self.first_uniform)[0]
-        self.tok.copy_(choose_tokens(logits, self.settings, self.seen, u))
-        self.pos.add_(1)
-
-    def step(self):
-        if not self.use_graph:
-            self._step()
-            return
-        if self.graph is None:
-            self.graph = self._capture()
-        self.graph.replay()
-
-    def _capture(self) -> "torch.cuda.CUDAGraph":
-        state = [t for t in (self.tok, self.active, self.pos, self.mask, self.seen) if t is not None]
-        saved = [t.clone() for t in state]
-
-        def restore():
-            for t, v in zip(state, saved):
-                t.copy_(v)
-
-        # Warm up on a side stream (cuBLAS handles, Triton compilation), as torch.cuda.graphs asks.
-        # The warm-up writes cache slot `pos` with what the first replay will write again.
-        side = torch.cuda.Stream()
-        side.wait_stream(torch.cuda.current_stream())
-        with torch.cuda.stream(side):
-            for _ in range(2):
-                self._step()
-                restore()
-        torch.cuda.current_stream().wait_stream(side)
-        graph = torch.cuda.CUDAGraph()
-        with torch.cuda.graph(graph):
-            self._step()
-        restore()  # capture records without running; nothing to undo, but keep the state exact
-        return graph
 
 
 def _decode_batch(model, prompts: list[list[int]], settings: SamplingSettings, num_samples: int,

@@ -11,8 +11,8 @@ import torch
 from transformers.generation.logits_process import (RepetitionPenaltyLogitsProcessor, TemperatureLogitsWarper,
                                                     TopKLogitsWarper, TopPLogitsWarper)
 
-from engine.decoding import (Completion, apply_repetition_penalty, filter_logits, generate, generate_ids,
-                             sample_inverse_cdf, trim_at_stop_strings)
+from engine.decoding import Completion, generate, generate_ids, trim_at_stop_strings
+from engine.sampling import apply_repetition_penalty, filter_logits, sample_inverse_cdf
 from models import load_model
 from models.tokenizer import load_tokenizer
 from tests.tiny_models import FAMILIES, VOCAB, save_tiny, write_byte_tokenizer

@@ -12,7 +12,9 @@ import copy
 import pytest
 import torch
 
-from engine.decoding import StaticDecoder, SamplingSettings, choose_tokens, generate_ids, use_fast_path
+from engine.decoding import generate_ids, use_fast_path
+from engine.sampling import SamplingSettings, choose_tokens
+from engine.static_decode import StaticDecoder
 from engine.lora import apply_lora, lora_modules
 from engine.merge import merge_lora
 from models import load_model
