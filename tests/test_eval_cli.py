@@ -11,7 +11,7 @@ import pytest
 import torch
 
 import eval as eval_cli
-from engine.evaluate import EvalError, parse_data_spec
+from engine.eval_files import EvalError, parse_data_spec
 from models.config import ModelConfig
 from models.transformer import CausalLM
 from tests.tiny_models import write_byte_tokenizer
