@@ -19,11 +19,14 @@ mode; pass them as `baseline` (tensors, counted once each by storage) so the pea
 
 from __future__ import annotations
 
+import contextlib
 import weakref
 
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_flatten
+
+from engine.loss import loss_sum_on
 
 
 def storage_bytes(tensors) -> int:
@@ -103,10 +106,6 @@ def measure_training_step(model, input_ids, labels, *, optimizer, chunk_size: in
     optimizer-state tensor. autocast_dtype: e.g. torch.bfloat16 to run the
     step under autocast on the model's device type (as engine/train.py does on a GPU).
     """
-    import contextlib
-
-    from engine.loss import loss_sum_on
-
     device_type = input_ids.device.type
 
     def ctx():

@@ -27,18 +27,16 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import torch
+from huggingface_hub import hf_hub_download
 
+from engine.config import load_config
+from engine.inspect import InspectError
+from engine.inspect.memory import (DECODER_LINEARS, DTYPE_BYTES, MB, TrainShape, bits_per_parameter, fmt_mb, layer_saved_bytes,
+                                   linear_shapes, parameter_counts, predict_peak_memory, variants)
+from engine.inspect.quant_error import iter_linear_weights, quant_error, quant_error_text, save_histograms
 from models.config import ModelConfig, ModelConfigError
 
-from engine.inspect.memory import (DECODER_LINEARS, DTYPE_BYTES, MB, TrainShape, bits_per_parameter, fmt_mb,
-                     layer_saved_bytes, parameter_counts, predict_peak_memory, variants)
-
 DEFAULT_BUDGET_GB = 6.0
-
-
-class InspectError(ValueError):
-    """A source or option inspect can't use; the message says what would be valid."""
 
 
 @dataclass(frozen=True)
@@ -64,8 +62,6 @@ def fetch_config(source: str) -> ModelConfig:
     if source.startswith((".", "/", "~")) or not re.fullmatch(r"[\w.-]+/[\w.-]+", source):
         raise InspectError(f"{source}: no such file or directory, and not a hub id like "
                            f"'Qwen/Qwen2.5-Coder-1.5B-Instruct'")
-    from huggingface_hub import hf_hub_download
-
     try:
         return ModelConfig.from_file(hf_hub_download(source, "config.json"))
     except ModelConfigError:
@@ -89,8 +85,6 @@ def load_target(source: str, model: str | None = None, **overrides) -> Target:
     """
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if source.endswith(".toml"):
-        from engine.config import load_config
-
         run = load_config(source)
         cfg = fetch_config(model or run.model.source)
         device_type = overrides.pop("device_type", None) or ("cpu" if run.model.device == "cpu" else "cuda")
@@ -146,7 +140,6 @@ def architecture_text(cfg: ModelConfig) -> str:
 
 
 def _shapes(cfg):
-    from engine.inspect.memory import linear_shapes
     return list(linear_shapes(cfg).values())
 
 
@@ -218,140 +211,6 @@ def memory_text(t: Target, budget_gb: float = DEFAULT_BUDGET_GB) -> str:
 
 def report(t: Target, budget_gb: float = DEFAULT_BUDGET_GB) -> str:
     return "\n\n".join([architecture_text(t.cfg), counts_text(t.cfg), memory_text(t, budget_gb)])
-
-
-# ----------------------------------------------------------------------------------------------
-# Quantization error.
-
-# bitsandbytes.functional.get_4bit_type("fp4"): an e2m1 float (bias 2, 0b001 a subnormal 0.0625)
-# listed by bit pattern and normalised by its largest magnitude, 12.
-FP4_CODE_VALUES = tuple(v / 12.0 for v in (0, 0.0625, 8, 12, 4, 6, 2, 3, -0.0, -0.0625, -8, -12, -4, -6, -2, -3))
-
-
-def _blocks(w: torch.Tensor, blocksize: int) -> tuple[torch.Tensor, int]:
-    flat = w.detach().reshape(-1).float()
-    pad = (-flat.numel()) % blocksize
-    return torch.nn.functional.pad(flat, (0, pad)).view(-1, blocksize), pad  # (n_blocks, bs)
-
-
-def int4_absmax_roundtrip(w: torch.Tensor, blocksize: int = 64) -> torch.Tensor:
-    """Symmetric absmax int4: q = round(w / absmax * 7) in [-7, 7] per block; back to w's shape (fp32)."""
-    b, pad = _blocks(w, blocksize)
-    scale = b.abs().amax(dim=1, keepdim=True).clamp(min=1e-38) / 7
-    out = (torch.round(b / scale).clamp(-7, 7) * scale).reshape(-1)
-    return out[: out.numel() - pad].view(w.shape)
-
-
-def codebook_roundtrip(w: torch.Tensor, code, blocksize: int = 64) -> torch.Tensor:
-    """Absmax-scaled nearest-value rounding to a 16-value table (fp32 scales, no double quant)."""
-    values = torch.tensor(sorted(set(code)), dtype=torch.float32)
-    b, pad = _blocks(w, blocksize)
-    absmax = b.abs().amax(dim=1, keepdim=True).clamp(min=1e-38)
-    idx = torch.bucketize(b / absmax, (values[1:] + values[:-1]) / 2)
-    out = (values[idx] * absmax).reshape(-1)
-    return out[: out.numel() - pad].view(w.shape)
-
-
-def fp4_roundtrip(w: torch.Tensor, blocksize: int = 64) -> torch.Tensor:
-    """bitsandbytes' FP4 (e2m1) code, absmax per block, nearest value."""
-    return codebook_roundtrip(w, FP4_CODE_VALUES, blocksize)
-
-
-@dataclass(frozen=True)
-class QuantError:
-    name: str
-    shape: tuple[int, ...]
-    rel_fro: dict  # method -> ||W - Q(W)||_F / ||W||_F
-    rel_max: dict  # method -> max |W - Q(W)| / max |W|
-    code_share: tuple[float, ...]  # share of the weights at each of the 16 NF4 codes
-
-
-def quant_error(name: str, w: torch.Tensor, blocksize: int = 64, double_quant: bool = True) -> QuantError:
-    from kernels.nf4 import dequantize_nf4, quantize_nf4
-
-    w32 = w.detach().float()
-    q = quantize_nf4(w32, blocksize=blocksize, double_quant=double_quant, name=name)
-    codes = torch.stack([q.packed >> 4, q.packed & 0xF], dim=1).reshape(-1)[: w32.numel()].long()
-    share = torch.bincount(codes, minlength=16).double() / codes.numel()
-    approx = {"nf4": dequantize_nf4(q, torch.float32), "int4": int4_absmax_roundtrip(w32, blocksize),
-              "fp4": fp4_roundtrip(w32, blocksize)}
-    norm, peak = w32.norm().clamp(min=1e-30), w32.abs().max().clamp(min=1e-30)
-    return QuantError(name=name, shape=tuple(w.shape),
-                      rel_fro={k: float((w32 - v).norm() / norm) for k, v in approx.items()},
-                      rel_max={k: float((w32 - v).abs().max() / peak) for k, v in approx.items()},
-                      code_share=tuple(float(x) for x in share))
-
-
-def iter_linear_weights(source: str, layers: set[int] | None = None):
-    """(checkpoint key, dense weight) of each decoder linear, read one tensor at a time."""
-    from safetensors import safe_open
-
-    from models.loader import checkpoint_files, resolve_source
-
-    path = resolve_source(source)
-    for f in checkpoint_files(path):
-        with safe_open(str(f), framework="pt", device="cpu") as st:
-            for key in st.keys():
-                m = re.fullmatch(r"model\.layers\.(\d+)\.(self_attn|mlp)\.(\w+)\.weight", key)
-                if not m or m.group(3) not in DECODER_LINEARS:
-                    continue
-                if layers is not None and int(m.group(1)) not in layers:
-                    continue
-                t = st.get_tensor(key)
-                if t.dtype == torch.uint8:
-                    raise InspectError(f"{key} in {f.name} is already 4-bit (a bitsandbytes checkpoint): "
-                                       f"the quantization error needs the original 16/32-bit weights")
-                yield key, t
-
-
-def quant_error_text(errors: list[QuantError]) -> str:
-    lines = ["quantization error per decoder linear (blocksize 64): relative Frobenius | relative max",
-             f"  {'weight':44s} {'NF4':>7s} {'int4':>7s} {'FP4':>7s} | {'NF4':>6s} {'int4':>6s} {'FP4':>6s}"]
-    for e in errors:
-        lines.append(f"  {e.name:44s} {e.rel_fro['nf4']:7.4f} {e.rel_fro['int4']:7.4f} {e.rel_fro['fp4']:7.4f} | "
-                     f"{e.rel_max['nf4']:6.3f} {e.rel_max['int4']:6.3f} {e.rel_max['fp4']:6.3f}")
-    if errors:
-        n = len(errors)
-        mean = {k: sum(e.rel_fro[k] for e in errors) / n for k in ("nf4", "int4", "fp4")}
-        lines.append(f"  {'mean':44s} {mean['nf4']:7.4f} {mean['int4']:7.4f} {mean['fp4']:7.4f}")
-        share = [sum(e.code_share[i] for e in errors) / n for i in range(16)]
-        from kernels.nf4 import NF4_CODE_VALUES
-
-        lines.append("share of weights per NF4 code (mean over the layers; 1/16 = 6.2% would be uniform)")
-        lines.append("  " + "  ".join(f"{v:+.3f}:{100 * s:4.1f}%" for v, s in zip(NF4_CODE_VALUES, share)))
-    return "\n".join(lines)
-
-
-def save_histograms(source: str, errors: list[QuantError], out_dir) -> list[Path]:
-    """One PNG per layer: the weight histogram (absmax-normalised) with the NF4 levels, and code shares."""
-    from engine.inspect.plot import pyplot
-
-    plt = pyplot("the text report")
-    from kernels.nf4 import NF4_CODE_VALUES
-
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    by_name = {e.name: e for e in errors}
-    paths = []
-    for key, w in iter_linear_weights(source, None):
-        if key not in by_name:
-            continue
-        b, _ = _blocks(w, 64)
-        normed = (b / b.abs().amax(dim=1, keepdim=True).clamp(min=1e-38)).reshape(-1)
-        fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 3.5))
-        a1.hist(normed.numpy(), bins=201, range=(-1.005, 1.005), color="0.4")  # +-1 mid-bin
-        for v in NF4_CODE_VALUES:
-            a1.axvline(v, color="tab:red", lw=0.6)
-        a1.set_title(f"{key}: w / block absmax, NF4 levels in red")
-        a2.bar(range(16), [100 * s for s in by_name[key].code_share])
-        a2.axhline(100 / 16, color="tab:red", lw=0.8)
-        a2.set_title("share of weights per NF4 code (%)")
-        fig.tight_layout()
-        p = out_dir / f"{key}.png"
-        fig.savefig(p, dpi=80)
-        plt.close(fig)
-        paths.append(p)
-    return paths
 
 
 # ----------------------------------------------------------------------------------------------

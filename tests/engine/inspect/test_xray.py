@@ -10,12 +10,12 @@ import json
 import pytest
 import torch
 
-from engine.inspect.xray import (FP4_CODE_VALUES, int4_absmax_roundtrip, fp4_roundtrip, load_target, main,
-                            measured_peak, quant_error)
-from engine.lora import apply_lora
 from engine.inspect.memory import (DECODER_LINEARS, TrainShape, layer_saved_bytes, lora_param_count, parameter_counts,
-                           predict_peak_memory, static_items, variants)
+                                   predict_peak_memory, static_items, variants)
 from engine.inspect.memtrace import TensorMemoryTracker, measure_training_step
+from engine.inspect.quant_error import FP4_CODE_VALUES, fp4_roundtrip, int4_absmax_roundtrip, quant_error
+from engine.inspect.xray import load_target, main, measured_peak
+from engine.lora import apply_lora
 from models.config import ModelConfig
 from models.transformer import CausalLM
 from tests.paths import REPO
