@@ -32,6 +32,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from kernels.backend import kernel_backend
 from kernels.nf4 import NF4Weight, dequantize_nf4
 
 GEMV_MAX_ROWS = 32  # activation rows (tokens) up to which the fused kernel is meant to be used
@@ -56,8 +57,6 @@ def gemv_applies(x: torch.Tensor, q: NF4Weight, bias: torch.Tensor | None = None
         return False
     if torch.is_grad_enabled() and (x.requires_grad or (bias is not None and bias.requires_grad)):
         return False
-    from kernels.backend import kernel_backend
-
     return kernel_backend(x.device) == "triton"
 
 

@@ -20,6 +20,9 @@ import sys
 from pathlib import Path
 
 from engine.config import ConfigError, load_config
+from engine.demo.synthetic import build_synthetic
+from engine.demo.tiny import build_tiny_for_synthetic
+from engine.train import run_training
 
 
 def data_folder(cfg) -> Path:
@@ -32,15 +35,11 @@ def data_folder(cfg) -> Path:
 def prepare_inputs(cfg, *, _stack: tuple[str, ...] = ()) -> None:
     """Build the data and model that `cfg` asks to build and that don't exist yet."""
     if cfg.data.build == "synthetic":
-        from engine.demo.synthetic import build_synthetic
-
         build_synthetic(data_folder(cfg), seed=cfg.data.seed)
     source = Path(cfg.model.source)
     if not cfg.model.build or (source / "config.json").is_file():
         return
     if cfg.model.build == "tiny":
-        from engine.demo.tiny import build_tiny_for_synthetic
-
         print(f"building a random tiny model in {source}", file=sys.stderr)
         build_tiny_for_synthetic(source, data_folder(cfg))
         return
@@ -51,8 +50,6 @@ def prepare_inputs(cfg, *, _stack: tuple[str, ...] = ()) -> None:
         raise ConfigError(f"model.build = {cfg.model.build!r}: neither \"tiny\" nor a run config file")
     stage = load_config(stage_path)
     prepare_inputs(stage, _stack=_stack + (str(stage_path),))
-    from engine.train import run_training
-
     print(f"{source} is missing: training {stage_path} first", file=sys.stderr)
     run_training(stage)
     if not (source / "config.json").is_file():

@@ -38,11 +38,13 @@ import json
 import os
 import random
 import sqlite3
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from engine.demo.databases import (CITIES, ENTITIES, FOREIGN_KEYS, SCHEMAS, EntityTable, ForeignKey, database_rows,
                                   write_database)
+from engine.sql.schema import read_sqlite_schema, render_schema
 
 VERSION = 5  # bump whenever the generated data changes, so stale builds are rebuilt
 
@@ -348,8 +350,6 @@ def corpus_texts(root: str | os.PathLike, splits=("train",)) -> list[str]:
     """Text to train a tokenizer (or pretrain a tiny model) on: the schemas as prompts show them
     (CREATE TABLE and compact), every row of every table (text values quoted, as questions quote
     them), and the questions and SQL of `splits`."""
-    from engine.sql.schema import read_sqlite_schema, render_schema
-
     root = Path(root)
     texts = []
     for db in SCHEMAS:
@@ -401,8 +401,6 @@ def pretrain_records(root: str | os.PathLike, seed: int = 0) -> list[dict]:
 
 
 if __name__ == "__main__":  # python -m engine.demo.synthetic OUT_DIR [SEED]
-    import sys
-
     out = build_synthetic(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 0)
     print(f"wrote {out.train} and {out.test}")
 

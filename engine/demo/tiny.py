@@ -26,7 +26,12 @@ from pathlib import Path
 
 import torch
 from safetensors.torch import save_file
-from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
+from tokenizers import Regex, Tokenizer, decoders, normalizers, pre_tokenizers, trainers
+from tokenizers.models import BPE
+
+from engine.demo.synthetic import built_alike, corpus_texts
+from models.config import ModelConfig
+from models.transformer import CausalLM
 
 SPECIAL_TOKENS = ("<|endoftext|>", "<|im_start|>", "<|im_end|>")
 # Qwen2's pre-tokenizer split: contractions, words with one leading non-letter, single digits,
@@ -76,7 +81,7 @@ class TinySpec:
 
 def train_tokenizer(texts, vocab_size: int = 1024) -> Tokenizer:
     """Byte-level BPE trained on `texts`, with the ChatML special tokens as ids 0, 1, 2."""
-    tok = Tokenizer(models.BPE())
+    tok = Tokenizer(BPE())
     tok.normalizer = normalizers.NFC()
     tok.pre_tokenizer = pre_tokenizers.Sequence([
         pre_tokenizers.Split(Regex(SPLIT_PATTERN), behavior="isolated", invert=False),
@@ -153,8 +158,6 @@ def hf_config(spec: TinySpec, vocab_size: int, eos_id: int, pad_id: int) -> dict
 
 def random_state_dict(cfg, std: float, seed: int) -> dict[str, torch.Tensor]:
     """Checkpoint tensors for a models.ModelConfig: N(0, std) weights, zero biases, unit norms."""
-    from models.transformer import CausalLM
-
     g = torch.Generator().manual_seed(seed)
     model = CausalLM(cfg)
     state = {}
@@ -207,15 +210,11 @@ def write_tiny_model(out_dir: str | os.PathLike, texts, spec: TinySpec = TinySpe
 
     Skipped (returns out_dir) when out_dir already holds a model built from the same spec and texts.
     """
-    from models.config import ModelConfig
-
     out = Path(out_dir)
     texts = list(texts)
     manifest = {"format": FORMAT_VERSION, "spec": asdict(spec), "corpus": _fingerprint(texts)}
     manifest_path = out / "tiny_manifest.json"
     needed = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "generation_config.json")
-    from engine.demo.synthetic import built_alike
-
     if not force and built_alike(manifest_path, manifest, [out / f for f in needed]):
         return out
     out.mkdir(parents=True, exist_ok=True)
@@ -239,6 +238,4 @@ def write_tiny_model(out_dir: str | os.PathLike, texts, spec: TinySpec = TinySpe
 def build_tiny_for_synthetic(model_dir: str | os.PathLike, data_dir: str | os.PathLike,
                              spec: TinySpec = TinySpec()) -> Path:
     """The tiny model for the synthetic task: tokenizer trained on its schemas, values and training split."""
-    from engine.demo.synthetic import corpus_texts
-
     return write_tiny_model(model_dir, corpus_texts(data_dir, splits=("train",)), spec)

@@ -36,6 +36,9 @@ import sqlite3
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import sqlglot
+from sqlglot import exp
+
 SCHEMA_STYLES = ("create", "compact")
 
 
@@ -209,9 +212,6 @@ def tables_in_sql(sql: str, table_names) -> set[str]:
     """Tables of `table_names` that a query uses (sqlglot's parse; a word match if it cannot parse)."""
     by_lower = {t.lower(): t for t in table_names}
     try:
-        import sqlglot
-        from sqlglot import exp
-
         used = set()
         for tree in sqlglot.parse(sql, read="sqlite"):
             if tree is not None:
