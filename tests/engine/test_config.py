@@ -177,3 +177,12 @@ def test_save_config_round_trip(tmp_path):
                                lora=dataclasses.replace(cfg.lora, target_modules="all-linear"))
     assert "# quantize: unset" in dumps_config(cfg2)
     assert load_config(save_config(cfg2, tmp_path / "b.toml")) == cfg2
+
+
+def test_config_values_are_checked():
+    with pytest.raises(ValueError, match=r"data.format = 'wikisql' is not one of \['spider', 'bird'"):
+        DataConfig(format="wikisql")
+    with pytest.raises(ValueError, match="sample_frac"):
+        DataConfig(sample_frac=0)
+    with pytest.raises(ValueError, match="on_bad_row"):
+        DataConfig(on_bad_row="ignore")

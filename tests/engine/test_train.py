@@ -1,4 +1,4 @@
-"""The training loop: schedules vs transformers', batching, accumulation, checkpointing, precision,
+"""The training loop: accumulation, one optimizer step, checkpointing, precision,
 exact resume, NaN handling, checkpoint files, logs, full-parameter mode. Tiny models, CPU, fp32."""
 
 import json
@@ -7,14 +7,12 @@ import random
 
 import pytest
 import torch
-from torch import nn
 
-from engine.loss import IGNORE_INDEX
 from engine.adapter import load_adapter
-from engine.lora import apply_lora, lora_modules
-from engine.schedule import lr_at, warmup_steps_for
+from engine.batches import collate
 from engine.config import TrainSection
-from engine.batches import collate, epoch_batches, padding_waste
+from engine.lora import apply_lora, lora_modules
+from engine.loss import IGNORE_INDEX
 from engine.step import NonFiniteLossError, accumulate_gradients, build_optimizer, prepare_model
 from engine.train import plan, train
 from engine.train_state import ResumeError, load_train_state, train_state_dirs
@@ -73,54 +71,6 @@ def metrics(run_dir) -> list[dict]:
 
 # ----------------------------------------------------------------------------------------------
 # Schedule and batches.
-
-@pytest.mark.parametrize("kind,min_ratio", [("cosine", 0.0), ("linear", 0.0), ("constant", 0.0), ("cosine", 0.1)])
-def test_lr_at_matches_transformers_schedules(kind, min_ratio):
-    import transformers
-
-    total, base = 37, 3e-4
-    warmup = warmup_steps_for(total, 0.1)
-    opt = torch.optim.AdamW([nn.Parameter(torch.zeros(1))], lr=base)
-    if kind == "cosine" and min_ratio:
-        sched = transformers.get_cosine_with_min_lr_schedule_with_warmup(opt, warmup, total, min_lr_rate=min_ratio)
-    else:
-        make = {"cosine": transformers.get_cosine_schedule_with_warmup,
-                "linear": transformers.get_linear_schedule_with_warmup}.get(kind)
-        sched = make(opt, warmup, total) if make else transformers.get_constant_schedule_with_warmup(opt, warmup)
-    for step in range(total):
-        assert lr_at(step, lr=base, total_steps=total, warmup_steps=warmup, schedule=kind,
-                     min_lr_ratio=min_ratio) == pytest.approx(sched.get_last_lr()[0], rel=1e-12, abs=1e-15)
-        opt.step()
-        sched.step()
-    with pytest.raises(ValueError, match="valid: cosine, linear, constant"):
-        lr_at(0, lr=1.0, total_steps=10, schedule="exp")
-
-
-def test_epoch_batches_deterministic_complete_and_length_grouped():
-    lengths = [random.Random(i).randint(5, 200) for i in range(203)]
-    a = epoch_batches(lengths, 4, seed=1, epoch=0, group_window=8)
-    assert a == epoch_batches(lengths, 4, seed=1, epoch=0, group_window=8)  # deterministic
-    assert a != epoch_batches(lengths, 4, seed=1, epoch=1, group_window=8)  # a new order each epoch
-    assert a != epoch_batches(lengths, 4, seed=2, epoch=0, group_window=8)
-    assert sorted(i for b in a for i in b) == list(range(203))  # every item once
-    assert len(a) == math.ceil(203 / 4)
-    assert max(lengths[i] for i in a[0]) == max(lengths)  # the longest batch first
-    ungrouped = epoch_batches(lengths, 4, seed=1, epoch=0, group_window=1)
-    assert padding_waste(lengths, a) < padding_waste(lengths, ungrouped) / 2
-
-
-def test_collate_right_pads():
-    items = make_items(3, seed=5)
-    mb = collate(items, pad_id=0)
-    T = max(len(it["input_ids"]) for it in items)
-    assert mb["input_ids"].shape == mb["labels"].shape == (3, T)
-    for b, it in enumerate(items):
-        n = len(it["input_ids"])
-        assert mb["input_ids"][b, :n].tolist() == it["input_ids"]
-        assert (mb["labels"][b, n:] == IGNORE_INDEX).all() and (mb["input_ids"][b, n:] == 0).all()
-    assert mb["tokens"] + mb["padded"] == 3 * T
-    with pytest.raises(ValueError, match="parallel"):
-        collate([{"input_ids": [1, 2, 3], "labels": [1, 2]}])
 
 
 # ----------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Scoring rules: SQL extraction, Spider (test-suite-sql-eval exec mode, default flags) and BIRD
-execution match, hardness, validity, hallucination, exact/token match, voting, pass@k, the
+"""Scoring rules: Spider (test-suite-sql-eval exec mode, default flags) and BIRD execution match,
+validity, hallucination, exact/token match, voting, pass@k, the
 error categories end to end, and the file formats. Each Spider rule below is one the official
 exec_eval.py applies (see the comments in engine/sql/scoring.py for file and function)."""
 
@@ -12,52 +12,13 @@ from collections import Counter
 
 import pytest
 
-from engine.sql.hardness import (count_component1, count_component2, count_others, hardness_from_dict,
-                                    hardness_from_sql, sql_skeleton)
 from engine.sql.executor import ExecResult
-from engine.sql.extract import extract_sql
 from engine.sql.match import (bird_result_eq, exact_match, is_valid_sql, normalize_sql, remove_distinct,
                               schema_hallucinations, spider_exec_sql, spider_order_matters, spider_result_eq,
                               sqlglot_parses, token_f1)
 from engine.sql.reports import (BIRD_SEPARATOR, read_predictions, read_spider_gold, write_bird_predictions,
                                 write_spider_gold, write_spider_predictions)
 from engine.sql.scoring import majority_vote, pass_at_k, score_predictions
-
-# ----------------------------------------------------------------------------- extraction
-
-
-@pytest.mark.parametrize("text, want", [
-    ("SELECT name FROM singer", "SELECT name FROM singer"),
-    ("SELECT name FROM singer;", "SELECT name FROM singer"),
-    ("```sql\nSELECT name FROM singer;\n```\nThis lists every singer.", "SELECT name FROM singer"),
-    ("```\nSELECT 1\n```", "SELECT 1"),
-    ("```SQL\nSELECT 1", "SELECT 1"),  # fence never closed (generation cut off)
-    ("```python\nprint(1)\n```\nthen\n```sql\nSELECT 9\n```", "SELECT 9"),  # sql block preferred
-    ("SQL: SELECT name FROM singer", "SELECT name FROM singer"),
-    ("Answer: SELECT name\nFROM singer\nWHERE age > 3", "SELECT name\nFROM singer\nWHERE age > 3"),
-    ("Question: how many?\nSQLQuery: SELECT count(*) FROM t", "SELECT count(*) FROM t"),
-    ("Here is the query: SELECT a FROM t", "SELECT a FROM t"),
-    ("The query with a join: SELECT x FROM a JOIN b ON a.id = b.id", "SELECT x FROM a JOIN b ON a.id = b.id"),
-    ("SELECT a FROM t\n\nThis query returns a.", "SELECT a FROM t"),
-    ("SELECT a FROM t\nExplanation: it returns a.", "SELECT a FROM t"),
-    ("SELECT a\n\nFROM t", "SELECT a\nFROM t"),  # a blank line inside the query is kept
-    ("SELECT\n  result\nFROM t", "SELECT\n  result\nFROM t"),  # a column named like a prose word
-    ("SELECT a FROM t\n**Explanation:** it works", "SELECT a FROM t"),
-    ("SELECT a FROM t; SELECT b FROM u;", "SELECT a FROM t"),
-    ("SELECT a FROM t WHERE b = 'x;y'; DROP TABLE t", "SELECT a FROM t WHERE b = 'x;y'"),
-    ("WITH c AS (SELECT 1 AS x) SELECT x FROM c", "WITH c AS (SELECT 1 AS x) SELECT x FROM c"),
-    ("Sure!\n```sql\nWITH RECURSIVE c(x) AS (SELECT 1) SELECT x FROM c\n```", "WITH RECURSIVE c(x) AS (SELECT 1) SELECT x FROM c"),
-    ("SELECT 1<|im_end|>", "SELECT 1"),
-    ("DROP TABLE t", "DROP TABLE t"),  # kept as written: execution rejects it
-    ("", None),
-    ("   \n ", None),
-    (None, None),
-    ("I don't know.", None),
-    ("```sql\n```", None),
-])
-def test_extract_sql(text, want):
-    assert extract_sql(text) == want
-
 
 # ----------------------------------------------------------------------------- Spider semantics
 
@@ -262,49 +223,6 @@ def test_summary_names_and_buckets(db_root):
     for r in records:
         assert {"index", "db_id", "question", "pred_sql", "gold_sql", "exec_match", "error", "hardness",
                 "valid"} <= set(r)
-
-
-# ----------------------------------------------------------------------------- hardness
-
-
-# (sql, component1, component2, others, bucket), counted by hand with evaluation.py's rules:
-# component1 = WHERE + GROUP BY + ORDER BY + LIMIT + joins + ORs + LIKEs; component2 = nested
-# queries in conditions + set operations; others = [aggregates > 1] + [select columns > 1] +
-# [WHERE conditions > 1] + [GROUP BY columns > 1].
-@pytest.mark.parametrize("sql, c1, c2, others, want", [
-    ("SELECT count(*) FROM singer", 0, 0, 0, "easy"),
-    ("SELECT name FROM singer WHERE age > 20", 1, 0, 0, "easy"),
-    ("SELECT name, country FROM singer", 0, 0, 1, "medium"),
-    ("SELECT name FROM singer ORDER BY age LIMIT 1", 2, 0, 0, "medium"),
-    ("SELECT T1.name FROM singer AS T1 JOIN concert AS T2 ON T1.singer_id = T2.singer_id", 1, 0, 0, "easy"),
-    ("SELECT name FROM singer WHERE age > 20 AND country = 'Peru' ORDER BY age LIMIT 1", 3, 0, 1, "hard"),
-    ("SELECT name FROM singer WHERE age > (SELECT avg(age) FROM singer)", 1, 1, 0, "hard"),
-    ("SELECT name FROM singer EXCEPT SELECT name FROM singer WHERE age > 3", 0, 1, 0, "hard"),
-    ("SELECT name, age FROM singer WHERE country = 'Peru' UNION SELECT name, age FROM singer", 1, 1, 1, "extra"),
-    # HAVING is not a component; count(*) in SELECT and ORDER BY are 2 aggregates
-    ("SELECT country, count(*) FROM singer GROUP BY country HAVING count(*) > 1 ORDER BY count(*) DESC LIMIT 1",
-     3, 0, 2, "hard"),
-    ("SELECT name FROM singer WHERE name LIKE '%a%' OR name LIKE '%b%'", 4, 0, 1, "extra"),
-    # a NOT counts as an aggregate in WHERE (cond_unit[0] is the NOT flag): 2 "aggregates"
-    ("SELECT max(age), name FROM singer WHERE name NOT LIKE 'a%'", 2, 0, 2, "extra"),
-    ("SELECT max(age) FROM singer WHERE name LIKE 'a%'", 2, 0, 0, "medium"),
-])
-def test_hardness_hand_picked(sql, c1, c2, others, want):
-    sk = sql_skeleton(sql)
-    assert (count_component1(sk), count_component2(sk), count_others(sk)) == (c1, c2, others)
-    assert hardness_from_dict(sk) == hardness_from_sql(sql) == want
-
-
-def test_hardness_from_dict_follows_official_counters():
-    # the parsed dict Spider stores for "SELECT count(*) FROM singer" (dev.json, first example)
-    parsed = {"from": {"table_units": [["table_unit", 1]], "conds": []},
-              "select": [False, [[3, [0, [0, 0, False], None]]]], "where": [], "groupBy": [], "having": [],
-              "orderBy": [], "limit": None, "intersect": None, "union": None, "except": None}
-    assert hardness_from_dict(parsed) == "easy"
-    # official quirk: a NOT condition counts as an "aggregation" in WHERE (cond_unit[0] is not_op)
-    sk = sql_skeleton("SELECT max(age) FROM singer WHERE country NOT IN (SELECT country FROM singer)")
-    assert sk["where"][0][0] is True
-    assert sql_skeleton("SELECT a FROM t WHERE b NOT LIKE 'x'")["where"][0][:2] == (True, 9)
 
 
 # ----------------------------------------------------------------------------- validity, schema
