@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 import torch  # noqa: E402
 
 from engine.decoding import generate_ids  # noqa: E402
+import kernels.nf4_linear as nl  # noqa: E402
 from kernels import backend  # noqa: E402
 from kernels.nf4_linear import nf4_memory  # noqa: E402
 from models import load_model  # noqa: E402
@@ -239,7 +240,6 @@ def main(argv=None):
     print_table(rows)
     print("checks:", json.dumps(checks))
 
-    import kernels.nf4_linear as nl
     mode = "cpu_smoke" if args.smoke else "cuda"
     out = Path(args.out or ROOT / "bench" / "results" / f"decode_{mode}.json")
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from engine.lora import apply_lora  # noqa: E402
 from engine.inspect.memory import DECODER_LINEARS, TrainShape, predict_peak_memory  # noqa: E402
 from engine.inspect.memtrace import measure_training_step  # noqa: E402
+from kernels.nf4_linear import NF4Linear  # noqa: E402
 from models.config import ModelConfig  # noqa: E402
 from models.transformer import CausalLM  # noqa: E402
 
@@ -41,8 +42,6 @@ TINY = {"model_type": "qwen2", "hidden_size": 256, "intermediate_size": 704, "nu
 
 
 def build(cfg: ModelConfig, dtype: torch.dtype, device: str, r: int, dropout: float) -> CausalLM:
-    from kernels.nf4_linear import NF4Linear
-
     torch.manual_seed(0)
     with torch.device(device):
         model = CausalLM(cfg).to(dtype)

@@ -39,7 +39,7 @@ from engine.sql.schema import SCHEMA_STYLES
 from engine.sql.splits import STRATIFY_FIELDS
 
 # The choices of the options below, each defined once (a module that gives a choice its meaning
-# defines it, e.g. SCHEDULES beside lr_at; engine.devices and engine.train read these).
+# defines it, e.g. SCHEDULES beside lr_at; engine.devices, engine.step and engine.train read these).
 PRECISIONS = ("auto", "bf16", "fp16", "fp32")  # train.precision (autocast); model.dtype takes the same names
 DTYPES = PRECISIONS
 QUANT_MODES = ("nf4",)
