@@ -11,12 +11,13 @@ is imported the first time the name is asked for (PEP 562 `__getattr__`), so `im
 does not pull in the SQL side (sqlglot) and `import engine.sql.scoring` does not pull in torch.
 
 Where things live:
-    engine/            the training core: config, lora (+ lora_fused, adapter, merge), loss, schedule,
-                       data (prompts, tokens), train (+ train_state, devices), decoding, evaluate, cli
-    engine/sql/        everything that knows SQL and no torch: datasets, schema, extraction,
-                       matching, scoring, reports, the safe executor, Spider hardness
+    engine/            the training core: config; lora (+ lora_fused, adapter, merge); loss, schedule;
+                       data (prompts, loss masks); batches, step, train, train_state, devices;
+                       decoding (+ sampling, static_decode); evaluate (+ eval_files); cli
+    engine/sql/        everything that knows SQL and no torch: datasets, schema, splits, extract,
+                       match, scoring, reports, the safe executor, Spider hardness
     engine/inspect/    the memory X-ray, its prediction and measurement, quantization error, plots
-    engine/demo/       the offline demo: synthetic task, tiny model, building missing inputs
+    engine/demo/       the offline demo: synthetic task and its databases, tiny model, prepare
 """
 
 import importlib
@@ -25,27 +26,26 @@ import importlib
 EXPORTS = {
     **dict.fromkeys(("NF4Weight", "dequantize_nf4", "quantize_nf4"), "kernels.nf4"),
     **dict.fromkeys(("NF4Linear", "nf4_memory"), "kernels.nf4_linear"),
-    **dict.fromkeys(("ConfigError", "RunConfig", "load_config", "save_config"), "engine.config"),
-    **dict.fromkeys(("DataConfig",), "engine.config"),
-    **dict.fromkeys(("build_prompt_messages", "build_training_messages", "data_report", "encode_example",
-                     "prepare_data"), "engine.data"),
-    **dict.fromkeys(("DataError", "Example", "load_examples"), "engine.sql.datasets"),
-    **dict.fromkeys(("check_leakage",), "engine.sql.splits"),
-    **dict.fromkeys(("Completion", "generate", "generate_ids"), "engine.decoding"),
-    **dict.fromkeys(("SamplingSettings",), "engine.sampling"),
+    **dict.fromkeys(("ConfigError", "DataConfig", "RunConfig", "load_config", "save_config"), "engine.config"),
     **dict.fromkeys(("LoRALinear", "LoraReport", "apply_lora"), "engine.lora"),
-    **dict.fromkeys(("merge_lora", "unmerge_lora", "export_merged"), "engine.merge"),
-    **dict.fromkeys(("AdapterError", "save_adapter", "load_adapter"), "engine.adapter"),
+    **dict.fromkeys(("AdapterError", "load_adapter", "save_adapter"), "engine.adapter"),
+    **dict.fromkeys(("export_merged", "merge_lora", "unmerge_lora"), "engine.merge"),
     **dict.fromkeys(("chunked_cross_entropy",), "engine.loss"),
     **dict.fromkeys(("lr_at",), "engine.schedule"),
-    **dict.fromkeys(("run_training",), "engine.train"),
+    **dict.fromkeys(("build_prompt_messages", "build_training_messages", "data_report", "encode_example",
+                     "prepare_data"), "engine.data"),
     **dict.fromkeys(("NonFiniteLossError",), "engine.step"),
     **dict.fromkeys(("ResumeError",), "engine.train_state"),
+    **dict.fromkeys(("run_training",), "engine.train"),
+    **dict.fromkeys(("Completion", "generate", "generate_ids"), "engine.decoding"),
+    **dict.fromkeys(("SamplingSettings",), "engine.sampling"),
+    **dict.fromkeys(("DataError", "Example", "load_examples"), "engine.sql.datasets"),
+    **dict.fromkeys(("check_leakage",), "engine.sql.splits"),
     **dict.fromkeys(("extract_sql",), "engine.sql.extract"),
     **dict.fromkeys(("majority_vote", "pass_at_k", "score_predictions"), "engine.sql.scoring"),
     **dict.fromkeys(("compare_reports", "read_predictions", "score_file"), "engine.sql.reports"),
-    **dict.fromkeys(("spider_hardness",), "engine.sql.hardness"),
     **dict.fromkeys(("SQLRunner", "execute_queries"), "engine.sql.executor"),
+    **dict.fromkeys(("spider_hardness",), "engine.sql.hardness"),
 }
 
 __all__ = sorted(EXPORTS)
