@@ -1,6 +1,6 @@
-"""engine/inspect/xray.py + engine/inspect/memory.py: the memory X-ray against the design's budget, against what
-autograd really saves, against exact live-tensor accounting of a CPU training step, and the
-quantization error report against bitsandbytes."""
+"""engine/inspect/xray.py, memory.py and memtrace.py: the memory X-ray against the design's budget,
+against what autograd really saves, against exact live-tensor accounting of a CPU training step,
+and the command line (the quantization error's round trips: test_quant_error.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import torch
 from engine.inspect.memory import (DECODER_LINEARS, TrainShape, layer_saved_bytes, lora_param_count, parameter_counts,
                                    predict_peak_memory, static_items, variants)
 from engine.inspect.memtrace import TensorMemoryTracker, measure_training_step
-from engine.inspect.quant_error import FP4_CODE_VALUES, fp4_roundtrip, int4_absmax_roundtrip, quant_error
 from engine.inspect.xray import load_target, main, measured_peak
 from engine.lora import apply_lora
 from models.config import ModelConfig
@@ -307,39 +306,7 @@ def test_cli_errors_are_actionable(tmp_path, capsys):
 
 
 # ----------------------------------------------------------------------------------------------
-# Quantization error.
-
-def test_fp4_and_int4_roundtrips():
-    bnbf = pytest.importorskip("bitsandbytes.functional")
-    torch.manual_seed(0)
-    w = torch.randn(96, 200)  # 19200 = 300 blocks of 64
-    q, state = bnbf.quantize_4bit(w, blocksize=64, quant_type="fp4")
-    assert torch.equal(fp4_roundtrip(w), bnbf.dequantize_4bit(q, state))
-    assert torch.equal(torch.tensor(sorted(set(FP4_CODE_VALUES))),
-                       torch.unique(bnbf.get_4bit_type("fp4", device="cpu")))
-    r = int4_absmax_roundtrip(w)
-    blocks = w.reshape(-1, 64)
-    step = blocks.abs().amax(1, keepdim=True) / 7
-    assert torch.all((r.reshape(-1, 64) - blocks).abs() <= step / 2 + 1e-6)  # round to nearest step
-    torch.testing.assert_close(r.reshape(-1, 64).abs().amax(1), blocks.abs().amax(1))  # absmax representable
-
-
-def test_quant_error_report_on_normal_weights():
-    bnbf = pytest.importorskip("bitsandbytes.functional")
-    from kernels.nf4 import quantize_nf4
-
-    torch.manual_seed(0)
-    w = torch.randn(128, 320) * 0.02
-    e = quant_error("w", w, double_quant=False)
-    q, state = bnbf.quantize_4bit(w, blocksize=64, quant_type="nf4")
-    ref = bnbf.dequantize_4bit(q, state)
-    assert e.rel_fro["nf4"] == pytest.approx(float((w - ref).norm() / w.norm()), rel=1e-6)
-    # On normally distributed weights NF4 beats both uniform int4 and FP4 (QLoRA, section 3).
-    assert e.rel_fro["nf4"] < e.rel_fro["int4"] and e.rel_fro["nf4"] < e.rel_fro["fp4"]
-    codes = quantize_nf4(w, double_quant=False).packed
-    codes = torch.stack([codes >> 4, codes & 0xF], 1).reshape(-1).long()
-    assert e.code_share == pytest.approx(tuple((torch.bincount(codes, minlength=16) / codes.numel()).tolist()))
-    assert sum(e.code_share) == pytest.approx(1.0)
+# Quantization error through the command line.
 
 
 def test_cli_quant_error_on_a_tiny_checkpoint(tmp_path, capsys):
