@@ -243,4 +243,3 @@ def load_adapter(model: nn.Module, path, *, trainable: bool = False) -> LoraRepo
             m.lora_A.weight.requires_grad_(True)
             m.lora_B.weight.requires_grad_(True)
     return report(model)
-

@@ -69,4 +69,3 @@ def padding_waste(lengths, batches) -> float:
     real = sum(lengths[i] for b in batches for i in b)
     slots = sum(max(lengths[i] for i in b) * len(b) for b in batches)
     return 1.0 - real / max(slots, 1)
-

@@ -139,7 +139,6 @@ class DataConfig:
             raise ConfigError("data.sample_rows must be >= 0, data.max_len and data.max_value_chars > 0")
 
 
-
 @dataclass(frozen=True)
 class TrainSection:
     run_dir: str = ""  # where checkpoints, metrics.jsonl and the adapter go ("" = runs/<config file name>)

@@ -147,7 +147,6 @@ def encode_examples(examples, tokenizer, cfg: DataConfig, *, training: bool = Tr
     return Encoded(tuple(items), tuple(kept), tuple(plens), tuple(alens), shortened, tuple(dropped), tuple(too_long))
 
 
-
 # ----------------------------------------------------------------------------- the whole pipeline
 
 

@@ -61,7 +61,6 @@ class Completion:
     text: str = ""  # decoded output, stop token left out, cut before the first stop string (generate only)
 
 
-
 # ----------------------------------------------------------------------------- the loop
 
 
@@ -83,7 +82,6 @@ def _check_prompts(input_ids: Sequence[Sequence[int]], vocab_size: int) -> list[
             raise ValueError(f"prompt {i} has token id(s) {bad[:5]} outside the model's vocabulary [0, {vocab_size})")
         prompts.append(ids)
     return prompts
-
 
 
 def _decode_batch(model, prompts: list[list[int]], settings: SamplingSettings, num_samples: int,

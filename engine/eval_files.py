@@ -43,7 +43,6 @@ def dialect_of(data_format: str) -> str:
     return "bird" if data_format == "bird" else "spider"
 
 
-
 def scoring_example(ex: Example, data_format: str) -> dict:
     """An engine.data Example as engine.sql.scoring reads it. Spider's official hardness travels as
     ``hardness``; a jsonl row's own ``difficulty`` is kept beside the hardness Spider's rules
@@ -70,7 +69,6 @@ def _check_databases(examples: Sequence[dict], path: str, data_format: str) -> N
                         f"SQL on ({where}); execution accuracy needs one per example: {fix}")
 
 
-
 def _exec_bar(progress: bool | None):
     return tqdm(desc="executing", unit="query", disable=None if progress is None else not progress)
 
@@ -91,7 +89,6 @@ def _add_difficulty_table(records: list[dict], summary: dict, examples: Sequence
     for rec, ex in zip(records, examples):
         rec["difficulty"] = ex.get("difficulty") or "unknown"
     summary["by_difficulty"] = bucket_table(records, "difficulty")
-
 
 
 # ----------------------------------------------------------------------------- --score

@@ -63,8 +63,6 @@ class EvalSet:
     skipped: tuple[str, ...]  # rows the loader skipped (data.on_bad_row = "skip")
 
 
-
-
 def load_eval_set(data_cfg: DataConfig, tokenizer, *, max_examples: int = 0) -> EvalSet:
     """The [data] eval_path examples (the first ``max_examples`` when > 0) and their prompts,
     rendered as in training (engine.data.build_prompt_messages) and never dropped."""
@@ -144,7 +142,6 @@ def predictions_from_answers(answers: Sequence[Sequence[str]]) -> list:
     return preds
 
 
-
 def evaluate_config(cfg, *, config_path: str | Path | None = None, adapter: str | Path | None = None,
                     out_dir: str | Path | None = None, max_examples: int | None = None,
                     workers: int | None = None, progress: bool | None = None) -> dict:
@@ -209,4 +206,3 @@ def evaluate_config(cfg, *, config_path: str | Path | None = None, adapter: str 
     report = write_outputs(out, records, summary, meta=meta)
     report["out_dir"] = str(out)
     return report
-

@@ -404,4 +404,3 @@ def apply_lora(model: nn.Module, r: int = 16, alpha: float = 32, dropout: float 
     names = resolve_targets(model, target_modules)
     _inject(model, {n: (r, alpha) for n in names}, dropout, use_rslora)
     return report(model)
-

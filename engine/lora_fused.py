@@ -111,4 +111,3 @@ class LoRALinearFunction(torch.autograd.Function):
             del w
             grad_x = grad_x.reshape(x.shape).to(x.dtype)
         return grad_x, grad_a, grad_b, None, None, None, None, None, None
-

@@ -116,7 +116,6 @@ def unmerge_lora(model: nn.Module) -> nn.Module:
     return model
 
 
-
 # ----------------------------------------------------------------------------------------------
 # Export a merged, dense, transformers-loadable checkpoint.
 

@@ -128,4 +128,3 @@ def row_seed(seed: int, sample: int, prompt_ids: Sequence[int]) -> int:
     h = hashlib.blake2b(f"{seed}:{sample}:".encode(), digest_size=8)
     h.update(b",".join(str(int(t)).encode() for t in prompt_ids))
     return int.from_bytes(h.digest(), "little") & (2**63 - 1)
-

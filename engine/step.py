@@ -24,7 +24,6 @@ class NonFiniteLossError(RuntimeError):
     """The loss (or, without loss scaling, the gradient norm) became NaN or inf; the run stopped."""
 
 
-
 def accumulate_gradients(model: nn.Module, micro_batches: list[dict], *, chunk_size: int = 256,
                          precision: str = "fp32", scaler=None, offload_activations: bool = False) -> tuple[float, int]:
     """Forward + backward over the micro-batches of one optimizer step; returns (mean token loss, tokens).
@@ -119,5 +118,3 @@ def evaluate_loss(model: nn.Module, items: list[dict], *, micro_batch_size: int,
         total, tokens = total + float(loss_sum), tokens + n
     model.train(was_training)
     return {"val_loss": total / max(tokens, 1), "val_tokens": tokens}
-
-

@@ -100,8 +100,6 @@ class MetricsLog:
             self.wandb.finish()
 
 
-
-
 # ----------------------------------------------------------------------------------------------
 # The run.
 
@@ -330,7 +328,6 @@ def format_summary(s: dict) -> str:
     return (f"done: {s['steps']} steps in {s['time_s']:.1f} s, {s['tokens']:,} tokens ({s['tokens_per_s']:,.0f} "
             f"tokens/s, {100 * s['padding_fraction']:.1f}% padding), last loss {loss}{val}, {mem}; "
             f"saved {s['output']}")
-
 
 
 # ----------------------------------------------------------------------------------------------

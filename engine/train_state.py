@@ -37,7 +37,6 @@ def seed_everything(seed: int):
     torch.manual_seed(seed)  # also seeds every CUDA device
 
 
-
 def _rng_state() -> tuple[dict, dict]:
     """(JSON-able python and numpy states, torch tensors)."""
     version, internal, gauss = random.getstate()
@@ -122,4 +121,3 @@ def load_train_state(path, model: nn.Module, optimizer, scaler=None) -> dict:
         scaler.load_state_dict(torch.load(path / "scaler.pt", weights_only=True))
     _set_rng_state(json.loads((path / "rng.json").read_text()), torch.load(path / "rng.pt", weights_only=True))
     return state
-

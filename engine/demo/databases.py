@@ -204,4 +204,3 @@ def write_database(path: Path, db_id: str, tables: dict[str, list[tuple]]) -> No
     finally:
         conn.close()
     os.replace(tmp, path)
-

@@ -403,4 +403,3 @@ def pretrain_records(root: str | os.PathLike, seed: int = 0) -> list[dict]:
 if __name__ == "__main__":  # python -m engine.demo.synthetic OUT_DIR [SEED]
     out = build_synthetic(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 0)
     print(f"wrote {out.train} and {out.test}")
-

@@ -138,5 +138,3 @@ def save_histograms(source: str, errors: list[QuantError], out_dir) -> list[Path
         plt.close(fig)
         paths.append(p)
     return paths
-
-

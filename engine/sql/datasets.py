@@ -345,4 +345,3 @@ def load_examples(path: str | Path, cfg: DataConfig) -> Loaded:
     if not str(path):
         raise DataError("no data path given (set data.train_path or data.eval_path)")
     return READERS[cfg.format](path, cfg)
-

@@ -64,4 +64,3 @@ def extract_sql(text: str | None) -> str | None:
         blank = False
     statements = split_statements("\n".join(kept))
     return statements[0] if statements else None
-

@@ -322,4 +322,3 @@ def token_f1(pred: str | None, gold: str) -> float:
         return 0.0
     precision, recall = overlap / sum(p.values()), overlap / sum(g.values())
     return 2 * precision * recall / (precision + recall)
-

@@ -26,7 +26,6 @@ def format_bucket_table(table: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
-
 def build_report(summary: dict, meta: dict | None = None) -> dict:
     """report.json content: the summary's figures at the top level (plain names), then
     ``meta`` (model, adapter, settings, predictions source, ...) as given."""
@@ -216,4 +215,3 @@ def write_predictions_jsonl(path: str | Path, records: Iterable[dict]) -> None:
     with open(path, "w", encoding="utf-8") as f:
         for r in records:
             f.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
-

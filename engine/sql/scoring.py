@@ -161,7 +161,6 @@ def bucket_table(records: Sequence[dict], key: str, levels: Sequence[str] = ()) 
     return table
 
 
-
 # ----------------------------------------------------------------------------- scoring: plan -> run -> assemble
 
 
@@ -367,4 +366,3 @@ def summarize(records: Sequence[dict], *, dialect: str = "spider") -> dict:
             for k in ks}
         summary["execution_accuracy_first_sample"] = rate(r["sample_exec_match"][0] for r in sampled)
     return summary
-

@@ -109,4 +109,3 @@ def check_leakage(train, evaluation, *, cross_database: bool, policy: str = "err
             raise DataError(msg + ". Fix the splits, or set data.leakage = \"warn\" to continue anyway.")
         warnings.warn(msg, stacklevel=2)
     return findings
-
