@@ -19,7 +19,7 @@ from safetensors import safe_open
 from safetensors.torch import save_file
 from torch import nn
 
-from engine.lora import LoRALinear, LoraReport, _inject, lora_modules, lora_state_dict, report, resolve_targets
+from engine.lora import LoRALinear, LoraReport, inject, lora_modules, lora_state_dict, report, resolve_targets
 
 ADAPTER_CONFIG = "adapter_config.json"
 ADAPTER_WEIGHTS = "adapter_model.safetensors"
@@ -231,7 +231,7 @@ def load_adapter(model: nn.Module, path, *, trainable: bool = False) -> LoraRepo
                            + ("\n  ..." if len(problems) > 30 else ""))
 
     if not existing:
-        _inject(model, spec, float(cfg.get("lora_dropout", 0.0) or 0.0), bool(cfg.get("use_rslora", False)))
+        inject(model, spec, float(cfg.get("lora_dropout", 0.0) or 0.0), bool(cfg.get("use_rslora", False)))
     with torch.no_grad():
         for n, m in lora_modules(model).items():
             m.lora_A.weight.copy_(tensors[f"{PEFT_PREFIX}{n}.lora_A.weight"])

@@ -58,7 +58,7 @@ def scoring_example(ex: Example, data_format: str) -> dict:
     return out
 
 
-def _check_databases(examples: Sequence[dict], path: str, data_format: str) -> None:
+def check_databases(examples: Sequence[dict], path: str, data_format: str) -> None:
     missing = [ex for ex in examples if not ex.get("db_path")]
     if missing:
         where = ", ".join(f"row {ex['source'][1]}" for ex in missing[:5]) + (" ..." if len(missing) > 5 else "")
@@ -81,7 +81,7 @@ def score_with_progress(preds: Sequence, examples: Sequence, *, dialect: str, ti
                                  workers=workers, progress=bar.update)
 
 
-def _add_difficulty_table(records: list[dict], summary: dict, examples: Sequence[dict]) -> None:
+def add_difficulty_table(records: list[dict], summary: dict, examples: Sequence[dict]) -> None:
     """Spider semantics on a jsonl set whose rows carry their own difficulty: keep it per record
     and add a by_difficulty table beside by_hardness."""
     if summary.get("dialect") != "spider" or not any(ex.get("difficulty") for ex in examples):
@@ -143,7 +143,7 @@ def read_dataset(spec: DataSpec) -> list[dict]:
         except DataError as e:
             raise EvalError(str(e)) from None
         examples = [scoring_example(ex, "jsonl") for ex in loaded.examples]
-        _check_databases(examples, str(spec.path), "jsonl")
+        check_databases(examples, str(spec.path), "jsonl")
         return examples
     try:
         rows = json.loads(spec.path.read_text(encoding="utf-8"))
@@ -217,7 +217,7 @@ def score_existing(pred_path: str | Path, data: str, *, db_dir: str | Path | Non
     timeout = EvalSection().timeout if timeout is None else timeout
     records, summary = score_with_progress(preds, examples, dialect=dialect, timeout=timeout, workers=workers,
                                            db_root=spec.db_root, progress=progress)
-    _add_difficulty_table(records, summary, examples)
+    add_difficulty_table(records, summary, examples)
     out = Path(out_dir) if out_dir is not None else pred_path.with_name(pred_path.stem + "-eval")
     meta = {"model": None, "adapter": None, "predictions": str(pred_path), "data": str(spec.path),
             "dataset_rows": n_rows,

@@ -42,7 +42,7 @@ from engine.adapter import load_adapter
 from engine.config import DataConfig
 from engine.data import encode_examples
 from engine.devices import resolve_device, resolve_dtype
-from engine.eval_files import (EvalError, _add_difficulty_table, _check_databases, dialect_of, score_with_progress,
+from engine.eval_files import (EvalError, add_difficulty_table, check_databases, dialect_of, score_with_progress,
                                scoring_example)
 from engine.sql.datasets import load_examples
 from engine.sql.extract import extract_sql
@@ -76,7 +76,7 @@ def load_eval_set(data_cfg: DataConfig, tokenizer, *, max_examples: int = 0) -> 
     encoded = encode_examples(examples, tokenizer, data_cfg, training=False)
     assert len(encoded.items) == len(examples)  # evaluation prompts are never dropped
     scored = tuple(scoring_example(ex, data_cfg.format) for ex in examples)
-    _check_databases(scored, data_cfg.eval_path, data_cfg.format)
+    check_databases(scored, data_cfg.eval_path, data_cfg.format)
     return EvalSet(scored, tuple(tuple(it["input_ids"]) for it in encoded.items), str(data_cfg.eval_path),
                    len(encoded.too_long), tuple(loaded.skipped))
 
@@ -179,7 +179,7 @@ def evaluate_config(cfg, *, config_path: str | Path | None = None, adapter: str 
     records, summary = score_with_progress(preds, eval_set.examples, dialect=dialect, timeout=cfg.eval.timeout,
                                            workers=workers, progress=progress)
     t_scored = time.perf_counter()
-    _add_difficulty_table(records, summary, eval_set.examples)
+    add_difficulty_table(records, summary, eval_set.examples)
     for rec, raw in zip(records, answers):
         rec.setdefault("samples", None)  # the extracted samples when num_samples > 1
         rec["raw_outputs"] = raw

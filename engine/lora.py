@@ -50,7 +50,8 @@ def _is_linear(module: nn.Module) -> bool:
             and callable(getattr(module, "dequantize", None)))
 
 
-def _is_quantized(module: nn.Module) -> bool:
+def is_quantized(module: nn.Module) -> bool:
+    """A linear LoRA can wrap that is not a dense nn.Linear (NF4Linear): its weight is packed."""
     return _is_linear(module) and not isinstance(module, nn.Linear) and not isinstance(module, LoRALinear)
 
 
@@ -294,7 +295,7 @@ def report(model: nn.Module) -> LoraReport:
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     total = sum(p.numel() for p in model.parameters())
     total += sum(m.in_features * m.out_features for m in model.modules()
-                 if _is_quantized(m) and not isinstance(getattr(m, "weight", None), nn.Parameter))
+                 if is_quantized(m) and not isinstance(getattr(m, "weight", None), nn.Parameter))
     return LoraReport(modules=tuple(lora_modules(model)), trainable=trainable, total=total)
 
 
@@ -372,21 +373,21 @@ def resolve_targets(model: nn.Module, target_modules, exclude_modules=None) -> l
     return names
 
 
-def _swap_modules(module: nn.Module, make, targets: set[str], prefix: str = ""):
+def swap_modules(module: nn.Module, make, targets: set[str], prefix: str = ""):
     """Walk named_children and replace each target module by make(path, child), in place."""
     for name, child in module.named_children():
         path = prefix + name
         if path in targets:
             setattr(module, name, make(path, child))
         else:
-            _swap_modules(child, make, targets, path + ".")
+            swap_modules(child, make, targets, path + ".")
 
 
-def _inject(model: nn.Module, spec: dict[str, tuple[int, float]], dropout: float, use_rslora: bool):
+def inject(model: nn.Module, spec: dict[str, tuple[int, float]], dropout: float, use_rslora: bool):
     """Wrap each module of spec {path: (r, alpha)} in a LoRALinear; freeze all but the adapters."""
     for p in model.parameters():
         p.requires_grad_(False)
-    _swap_modules(model, lambda path, child: LoRALinear.from_linear(child, spec[path][0], spec[path][1], dropout,
+    swap_modules(model, lambda path, child: LoRALinear.from_linear(child, spec[path][0], spec[path][1], dropout,
                                                                     use_rslora), set(spec))
     for m in lora_modules(model).values():
         m.lora_A.weight.requires_grad_(True)
@@ -402,5 +403,5 @@ def apply_lora(model: nn.Module, r: int = 16, alpha: float = 32, dropout: float 
     Returns a LoraReport (str() gives the one-line summary of trainable parameters).
     """
     names = resolve_targets(model, target_modules)
-    _inject(model, {n: (r, alpha) for n in names}, dropout, use_rslora)
+    inject(model, {n: (r, alpha) for n in names}, dropout, use_rslora)
     return report(model)

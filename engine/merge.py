@@ -24,7 +24,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from engine.lora import LoRALinear, _is_quantized, _swap_modules, dense_linear, lora_modules
+from engine.lora import LoRALinear, is_quantized, swap_modules, dense_linear, lora_modules
 from models import save_checkpoint
 
 # Files copied next to an exported checkpoint when the model was loaded from a local directory.
@@ -95,7 +95,7 @@ def merge_lora(model: nn.Module, *, inplace: bool = False, requantize: bool = Fa
                 return _requantize(m.base_layer, m.merged_weight(), m.base_layer.bias)
         return m.to_linear()
 
-    _swap_modules(merged, fold, set(lora_modules(merged)))
+    swap_modules(merged, fold, set(lora_modules(merged)))
     if requantized:
         warnings.warn(f"merge_lora: re-quantized {len(requantized)} merged modules to "
                       f"{type(mods[requantized[0]].base_layer).__name__} (dequantize, add B@A, quantize again); "
@@ -125,13 +125,13 @@ def dense_copy(model: nn.Module, dtype: torch.dtype | None = None) -> nn.Module:
     A model with nothing to fold, dequantize or cast comes back as a shallow copy, which shares
     every module and tensor (no second copy of the weights) and can take a config of its own.
     """
-    quantized = any(_is_quantized(m) for m in model.modules())
+    quantized = any(is_quantized(m) for m in model.modules())
     casts = dtype is not None and any(p.is_floating_point() and p.dtype != dtype for p in model.parameters())
     if not (lora_modules(model) or quantized or casts):
         return copy.copy(model)
     dense = merge_lora(model) if lora_modules(model) else copy.deepcopy(model)
-    _swap_modules(dense, lambda _, m: dense_linear(m.dequantize(), m.bias),
-                  {n for n, m in dense.named_modules() if _is_quantized(m)})
+    swap_modules(dense, lambda _, m: dense_linear(m.dequantize(), m.bias),
+                  {n for n, m in dense.named_modules() if is_quantized(m)})
     return dense.to(dtype) if dtype is not None else dense
 
 

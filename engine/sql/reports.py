@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from engine.sql.scoring import OUTCOMES, _field, align_predictions, example_gold_sql, score_predictions
+from engine.sql.scoring import OUTCOMES, example_field, align_predictions, example_gold_sql, score_predictions
 
 BIRD_SEPARATOR = "\t----- bird -----\t"  # BIRD's evaluator splits predictions on this
 EMPTY_PREDICTION = "SELECT"  # written for a missing prediction: keeps files aligned, fails to run
@@ -200,7 +200,7 @@ def write_spider_predictions(path: str | Path, preds: Iterable[str | None]) -> N
 
 def write_spider_gold(path: str | Path, examples: Iterable) -> None:
     """Spider official gold file: ``SQL\\tdb_id`` per line."""
-    Path(path).write_text("".join(f"{_one_line(example_gold_sql(ex))}\t{_field(ex, 'db_id')}\n"
+    Path(path).write_text("".join(f"{_one_line(example_gold_sql(ex))}\t{example_field(ex, 'db_id')}\n"
                                   for ex in examples), encoding="utf-8")
 
 

@@ -78,7 +78,8 @@ def pass_at_k(n: int, c: int, k: int) -> float:
 # ----------------------------------------------------------------------------- examples
 
 
-def _field(ex: Any, *names: str, default=None):
+def example_field(ex: Any, *names: str, default=None):
+    """The first of `names` the example (a dict or an object) has and is not None, else `default`."""
     for name in names:
         v = ex.get(name) if isinstance(ex, dict) else getattr(ex, name, None)
         if v is not None:
@@ -88,17 +89,17 @@ def _field(ex: Any, *names: str, default=None):
 
 def example_gold_sql(ex: Any) -> str:
     for name in ("gold_sql", "sql", "query", "SQL"):
-        v = _field(ex, name)
+        v = example_field(ex, name)
         if isinstance(v, str):
             return v
     raise ValueError("example has no gold SQL: expected a string field 'gold_sql', 'sql', 'query' or 'SQL'")
 
 
 def example_db_path(ex: Any, db_root: str | Path | None) -> Path:
-    p = _field(ex, "db_path")
+    p = example_field(ex, "db_path")
     if p:
         return Path(p)
-    db_id = _field(ex, "db_id")
+    db_id = example_field(ex, "db_id")
     if db_root is None or db_id is None:
         raise ValueError("example has no 'db_path'; pass db_root= (databases at DB_ROOT/<db_id>/<db_id>.sqlite) "
                          "and give each example a 'db_id'")
@@ -108,7 +109,7 @@ def example_db_path(ex: Any, db_root: str | Path | None) -> Path:
 def example_index(ex: Any, position: int) -> int:
     """The example's row in its dataset file (``source = (file, row)`` as engine.data sets it),
     else its position in the list."""
-    src = _field(ex, "source")
+    src = example_field(ex, "source")
     if isinstance(src, (tuple, list)) and len(src) == 2 and isinstance(src[1], int) and src[1] >= 0:
         return src[1]
     return position
@@ -131,11 +132,11 @@ def example_bucket(ex: Any, dialect: str) -> str:
     """Spider hardness (from the parsed ``sql`` dict if present, else from the gold text) or
     BIRD difficulty (from the data); 'unknown' when it cannot be told."""
     if dialect == "bird":
-        return str(_field(ex, "difficulty", default="") or "unknown")
-    given = _field(ex, "hardness")
+        return str(example_field(ex, "difficulty", default="") or "unknown")
+    given = example_field(ex, "hardness")
     if given:
         return str(given)
-    parsed = _field(ex, "sql")
+    parsed = example_field(ex, "sql")
     if isinstance(parsed, dict):
         return hardness_from_dict(parsed)
     try:
@@ -233,7 +234,7 @@ def run_queries(planned: list[Planned], jobs: list[tuple[str, str]], *, timeout:
         for it in planned:
             if not it.has_db:
                 continue
-            schema = _field(it.example, "schema")
+            schema = example_field(it.example, "schema")
             if not isinstance(schema, dict):
                 if it.db not in schemas:
                     schemas[it.db] = read_schema(it.db)
@@ -268,13 +269,13 @@ def assemble(it: Planned, results: list[ExecResult], analysis: dict[tuple, tuple
     ex = it.example
     bucket_key = "hardness" if dialect == "spider" else "difficulty"
     rec = {
-        "index": it.index, "db_id": _field(ex, "db_id"), "question": _field(ex, "question"),
+        "index": it.index, "db_id": example_field(ex, "db_id"), "question": example_field(ex, "question"),
         "pred_sql": None, "gold_sql": it.gold, "exec_match": None, "error": None,
         bucket_key: example_bucket(ex, dialect), "valid": False, "exact_match": False,
         "token_f1": 0.0, "hallucinated": None,
     }
-    if dialect == "bird" and _field(ex, "evidence") is not None:
-        rec["evidence"] = _field(ex, "evidence")
+    if dialect == "bird" and example_field(ex, "evidence") is not None:
+        rec["evidence"] = example_field(ex, "evidence")
     if not it.has_db:
         rec["pred_sql"], rec["error"] = it.candidates[0], "missing_db"
         return rec
