@@ -65,7 +65,7 @@ class ExecResult:
 # ----------------------------------------------------------------------------- lexing
 
 
-def _scan(sql: str):
+def scan_sql(sql: str):
     """Yield (index, char, in_code) for each char; in_code is False inside literals/comments."""
     i, n = 0, len(sql)
     while i < n:
@@ -102,7 +102,7 @@ def _scan(sql: str):
 
 def _has_code(text: str) -> bool:
     """True if ``text`` holds anything besides whitespace and comments."""
-    return any(in_code and not c.isspace() or (not in_code and c in "'\"`[") for _, c, in_code in _scan(text))
+    return any(in_code and not c.isspace() or (not in_code and c in "'\"`[") for _, c, in_code in scan_sql(text))
 
 
 def split_statements(sql: str) -> list[str]:
@@ -111,7 +111,7 @@ def split_statements(sql: str) -> list[str]:
     ``"SELECT 'a;b'; DROP TABLE t;"`` -> ``["SELECT 'a;b'", "DROP TABLE t"]``.
     """
     out, start = [], 0
-    for i, c, in_code in _scan(sql):
+    for i, c, in_code in scan_sql(sql):
         if in_code and c == ";":
             out.append(sql[start:i])
             start = i + 1

@@ -19,7 +19,7 @@ from typing import Sequence
 import sqlglot
 from sqlglot import exp
 
-from engine.sql.executor import _scan, explain_ok, open_readonly
+from engine.sql.executor import explain_ok, open_readonly, scan_sql
 
 # ----------------------------------------------------------------------------- Spider semantics
 # Official source: taoyds/test-suite-sql-eval, exec_eval.py (eval_exec_match, result_eq,
@@ -37,7 +37,7 @@ def remove_distinct(sql: str) -> str:
     ``parse.remove_distinct`` does by filtering sqlparse tokens (so ``COUNT(DISTINCT x)``
     becomes ``COUNT( x)`` too); the surrounding whitespace is kept."""
     out, i, n = [], 0, len(sql)
-    code = [in_code for _, _, in_code in _scan(sql)]
+    code = [in_code for _, _, in_code in scan_sql(sql)]
     while i < n:
         if code[i] and (sql[i].isalpha() or sql[i] == "_") and (i == 0 or not (sql[i - 1].isalnum() or sql[i - 1] in "_$")):
             m = _WORD.match(sql, i)
