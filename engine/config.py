@@ -23,11 +23,8 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import json
-import math
 import re
 import tomllib
-import types
 import typing
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -37,6 +34,7 @@ from engine.schedule import SCHEDULES
 from engine.sql.datasets import FORMATS
 from engine.sql.schema import SCHEMA_STYLES
 from engine.sql.splits import STRATIFY_FIELDS
+from engine.toml_values import NO, coerce, describe, is_optional, show, toml_type, toml_value
 
 # The choices of the options below, each defined once (a module that gives a choice its meaning
 # defines it, e.g. SCHEDULES beside lr_at; engine.devices, engine.step and engine.train read these).
@@ -230,57 +228,6 @@ class RunConfig:
 SECTIONS: dict[str, type] = {f.name: f.default_factory for f in fields(RunConfig)}
 
 
-# ----------------------------------------------------------------------------------------------
-# Type checking of TOML values against the dataclass annotations.
-
-def _describe(tp) -> str:
-    if tp is bool:
-        return "a boolean (true or false)"
-    if tp is int:
-        return "an integer"
-    if tp is float:
-        return "a number"
-    if tp is str:
-        return "a string"
-    if typing.get_origin(tp) is tuple:
-        return f"a list of {_describe(typing.get_args(tp)[0]).removeprefix('a ').removeprefix('an ')}s"
-    if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        return " or ".join(_describe(a) for a in typing.get_args(tp) if a is not type(None))
-    return str(tp)
-
-
-def _toml_type(value) -> str:
-    return {bool: "a boolean", int: "an integer", float: "a float", str: "a string", list: "a list",
-            dict: "a table"}.get(type(value), type(value).__name__)
-
-
-_NO = object()
-
-
-def _coerce(value, tp):
-    """value converted to annotation tp, or _NO when it doesn't fit."""
-    if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        for arg in typing.get_args(tp):
-            if arg is not type(None):
-                out = _coerce(value, arg)
-                if out is not _NO:
-                    return out
-        return _NO
-    if tp is bool:
-        return value if isinstance(value, bool) else _NO
-    if tp is int:
-        return value if isinstance(value, int) and not isinstance(value, bool) else _NO
-    if tp is float:
-        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else _NO
-    if tp is str:
-        return value if isinstance(value, str) else _NO
-    if typing.get_origin(tp) is tuple:
-        if not isinstance(value, (list, tuple)):
-            return _NO
-        item = typing.get_args(tp)[0]
-        out = [_coerce(v, item) for v in value]
-        return _NO if any(v is _NO for v in out) else tuple(out)
-    raise TypeError(f"config field type {tp} is not supported by engine/config.py")
 
 
 # Names people bring from peft / transformers' TrainingArguments, and ours.
@@ -306,16 +253,16 @@ def _build_section(name: str, cls: type, raw: dict, origin: dict[str, str]) -> A
     kwargs = {}
     for key, value in raw.items():
         where = origin.get(key, "")
-        if value == "none" and where.startswith("override") and key in hints and _optional(hints[key]):
+        if value == "none" and where.startswith("override") and key in hints and is_optional(hints[key]):
             kwargs[key] = None  # --set model.quantize=none unsets an optional field
             continue
         if key not in hints:
             raise ConfigError(f"{where}unknown key {key!r} in [{name}]{_suggest(key, valid)}; "
                               f"valid keys: {', '.join(valid)}")
-        out = _coerce(value, hints[key])
-        if out is _NO:
-            raise ConfigError(f"{where}[{name}] {key} = {_show(value)}: expected {_describe(hints[key])}, "
-                              f"got {_toml_type(value)}")
+        out = coerce(value, hints[key])
+        if out is NO:
+            raise ConfigError(f"{where}[{name}] {key} = {show(value)}: expected {describe(hints[key])}, "
+                              f"got {toml_type(value)}")
         kwargs[key] = out
     try:
         return cls(**kwargs)
@@ -326,12 +273,6 @@ def _build_section(name: str, cls: type, raw: dict, origin: dict[str, str]) -> A
         raise ConfigError(origin[named[0]] + msg if named else msg) from None
 
 
-def _optional(tp) -> bool:
-    return typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in typing.get_args(tp)
-
-
-def _show(value) -> str:
-    return _toml_value(value) if isinstance(value, (bool, int, float, str, list, tuple)) else repr(value)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -371,7 +312,7 @@ def load_config(path, overrides=()) -> RunConfig:
                               f"valid sections: {', '.join(f'[{s}]' for s in SECTIONS)}")
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: {section} must be a table ([{section}] followed by key = value lines), "
-                              f"got {_toml_type(table)}")
+                              f"got {toml_type(table)}")
         origin[section] = {k: f"{path}: " for k in table}
     for text in overrides:
         section, key, value = parse_override(text)
@@ -396,35 +337,13 @@ def load_config(path, overrides=()) -> RunConfig:
     return RunConfig(**built)
 
 
-def _toml_string(s: str) -> str:
-    # JSON string escapes are valid TOML basic-string escapes; DEL is the one control char JSON leaves raw.
-    return json.dumps(s).replace("\x7f", "\\u007f")
-
-
-def _toml_value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "nan"
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-        return repr(v)
-    if isinstance(v, str):
-        return _toml_string(v)
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    raise TypeError(f"can't write {type(v).__name__} {v!r} as TOML")
-
 
 def dumps_config(cfg: RunConfig) -> str:
     """The config as TOML text: one table per section, every key written (None: left out, the default)."""
     lines = ["# Resolved run config (engine/config.py); load with engine.config.load_config."]
     for section, values in cfg.to_dict().items():
         lines += ["", f"[{section}]"]
-        lines += [f"{k} = {_toml_value(v)}" if v is not None else f"# {k}: unset" for k, v in values.items()]
+        lines += [f"{k} = {toml_value(v)}" if v is not None else f"# {k}: unset" for k, v in values.items()]
     return "\n".join(lines) + "\n"
 
 
