@@ -119,20 +119,36 @@ def unmerge_lora(model: nn.Module) -> nn.Module:
 # ----------------------------------------------------------------------------------------------
 # Export a merged, dense, transformers-loadable checkpoint.
 
+@torch.no_grad()
 def dense_copy(model: nn.Module, dtype: torch.dtype | None = None) -> nn.Module:
-    """A copy of `model` whose linears are all dense nn.Linear: LoRA folded in, quantized bases dequantized.
+    """A copy of `model` whose linears are all dense nn.Linear: LoRA folded in, quantized bases
+    dequantized, floating tensors in `dtype` when given.
 
-    A model with nothing to fold, dequantize or cast comes back as a shallow copy, which shares
-    every module and tensor (no second copy of the weights) and can take a config of its own.
+    Only what changes is new: every other tensor is shared with `model` (each module is a shallow
+    copy with its own child, parameter and buffer tables), so the copy costs the dense weights of
+    the converted linears, as a merged state dict would; tied tensors stay one tensor.
     """
-    quantized = any(is_quantized(m) for m in model.modules())
-    casts = dtype is not None and any(p.is_floating_point() and p.dtype != dtype for p in model.parameters())
-    if not (lora_modules(model) or quantized or casts):
-        return copy.copy(model)
-    dense = merge_lora(model) if lora_modules(model) else copy.deepcopy(model)
-    swap_modules(dense, lambda _, m: dense_linear(m.dequantize(), m.bias),
-                  {n for n, m in dense.named_modules() if is_quantized(m)})
-    return dense.to(dtype) if dtype is not None else dense
+    cast: dict[int, torch.Tensor] = {}  # id(original) -> its copy in dtype
+
+    def tensor(t):
+        if t is None or dtype is None or not t.is_floating_point() or t.dtype == dtype:
+            return t
+        if id(t) not in cast:
+            c = t.detach().to(dtype)
+            cast[id(t)] = nn.Parameter(c, requires_grad=False) if isinstance(t, nn.Parameter) else c
+        return cast[id(t)]
+
+    def visit(m: nn.Module) -> nn.Module:
+        if isinstance(m, LoRALinear) or is_quantized(m):
+            weight = m.merged_weight() if isinstance(m, LoRALinear) else m.dequantize()
+            return dense_linear(tensor(weight), tensor(m.bias))
+        new = copy.copy(m)  # a new __dict__ holding the same tables; they are replaced below
+        new.__dict__["_modules"] = {n: visit(c) for n, c in m._modules.items()}
+        new.__dict__["_parameters"] = {n: tensor(v) for n, v in m._parameters.items()}
+        new.__dict__["_buffers"] = {n: tensor(v) for n, v in m._buffers.items()}
+        return new
+
+    return visit(model)
 
 
 def export_merged(model: nn.Module, path, *, hf_config: dict | None = None,
