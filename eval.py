@@ -6,7 +6,8 @@
     python eval.py --score PREDICTIONS --data jsonl:FILE            (rows with question, sql, db_path)
     python eval.py --compare REPORT_A REPORT_B                      (e.g. eval-base vs eval)
 
-Thin: parse, build, run, save; the work is in engine/evaluate.py (and engine/scoring.py).
+Thin: parse, build, run, save; the work is in engine/evaluate.py (with a model) and engine/eval_files.py
+(--score, --compare).
 """
 
 from __future__ import annotations
@@ -14,6 +15,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+
+from engine.cli import user_errors
+from engine.config import load_config
+from engine.demo.prepare import prepare_inputs
+from engine.eval_files import compare_report_files, score_existing, summary_lines
+from engine.evaluate import default_out_dir, evaluate_config
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -51,12 +58,6 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     """Exit status: 0 done, 2 a user error (printed as one line naming what to fix)."""
-    from engine.cli import user_errors
-    from engine.config import load_config
-    from engine.prepare import prepare_inputs
-    from engine.evaluate import (compare_report_files, default_out_dir, evaluate_config, score_existing,
-                                 summary_lines)
-
     args = parse_args(argv)
     try:
         with user_errors("eval.py"):

@@ -12,6 +12,11 @@ from __future__ import annotations
 import argparse
 import json
 
+from engine.cli import user_errors
+from engine.config import load_config
+from engine.demo.prepare import prepare_inputs
+from engine.train import run_training
+
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="train.py", description=__doc__.splitlines()[0])
@@ -24,10 +29,6 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
-    from engine.cli import user_errors
-    from engine.config import load_config
-    from engine.prepare import prepare_inputs
-    from engine.train import run_training
 
     with user_errors("train.py"):
         cfg = load_config(args.config, args.overrides)

@@ -1,4 +1,4 @@
-"""Benchmark: 4-bit decoding, ours (engine.generate) vs transformers' generate with bitsandbytes.
+"""Benchmark: 4-bit decoding, ours (engine.decoding) vs transformers' generate with bitsandbytes.
 
     python bench/bench_decode.py              # CUDA: Qwen2.5-Coder-1.5B shape, prompt 512, 128 new, batch 1/8/32
     python bench/bench_decode.py --smoke      # CPU, tiny shape, well under a minute
@@ -46,7 +46,8 @@ sys.path.insert(0, str(ROOT))
 
 import torch  # noqa: E402
 
-from engine.generate import generate_ids  # noqa: E402
+from engine.decoding import generate_ids  # noqa: E402
+import kernels.nf4_linear as nl  # noqa: E402
 from kernels import backend  # noqa: E402
 from kernels.nf4_linear import nf4_memory  # noqa: E402
 from models import load_model  # noqa: E402
@@ -239,7 +240,6 @@ def main(argv=None):
     print_table(rows)
     print("checks:", json.dumps(checks))
 
-    import kernels.nf4_linear as nl
     mode = "cpu_smoke" if args.smoke else "cuda"
     out = Path(args.out or ROOT / "bench" / "results" / f"decode_{mode}.json")
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@
     python bench/bench_scoring.py [--data ../shared/data/spider] [--workers N]
                                   [--official DIR] [--out runs/bench_scoring.json]
 
-Times ``engine.scoring.score_predictions`` (execution match with Spider semantics, validity,
+Times ``engine.sql.scoring.score_predictions`` (execution match with Spider semantics, validity,
 hallucination, exact/token match, hardness) on the dev examples that have a database, and,
 when ``--official DIR`` points to a folder holding test-suite-sql-eval's ``exec_eval.py`` and
 ``parse.py`` (with sqlparse importable; the official code is not part of this repository),
@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 import sqlglot  # noqa: E402
 from sqlglot import exp  # noqa: E402
 
-from engine.scoring import score_predictions  # noqa: E402
+from engine.sql.scoring import score_predictions  # noqa: E402
 
 
 def perturbations(examples: list[dict]) -> list[tuple[int, str]]:

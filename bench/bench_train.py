@@ -13,8 +13,8 @@ optimizer step, random token ids with every position supervised (the baseline co
 logits of every position anyway; ours computes them only where labels are set, in chunks).
 
 - ours: bench/random_qlora.build_random_qlora (built on the device, layer by layer) + engine.lora
-  .apply_lora + engine.train's accumulate_gradients / optimizer_step (the real step of the loop).
-- baseline: a random bf16 checkpoint of the same shape written to a temp dir, loaded with
+  .apply_lora + engine.step's accumulate_gradients / optimizer_step (the real step of the loop).
+- baseline (bench/reference_qlora.py): a random bf16 checkpoint of the same shape written to a temp dir, loaded with
   transformers' from_pretrained(quantization_config=BitsAndBytesConfig(nf4, double quant, bf16
   compute), attn_implementation="sdpa"), then peft's get_peft_model with the same LoraConfig.
   Two recipes: "kbit" is peft's documented QLoRA recipe (prepare_model_for_kbit_training: casts
@@ -23,7 +23,7 @@ logits of every position anyway; ours computes them only where labels are set, i
 
 Figures per case: peak allocated and reserved memory (torch.cuda.max_memory_* from an emptied
 cache, over warmup + timed steps; on CPU the exact peak of live tensor bytes over one step, from
-engine.memtrace), tokens/s over the timed steps after warmup, and achieved TFLOP/s using
+engine.inspect.memtrace), tokens/s over the timed steps after warmup, and achieved TFLOP/s using
 `flops_per_token` (below) against the bf16 matmul rate measured in the same run. Prints a table;
 writes JSON with the machine, versions and the command.
 """
@@ -39,6 +39,7 @@ import platform
 import sys
 import tempfile
 import time
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,8 +47,15 @@ sys.path.insert(0, str(ROOT))
 
 import torch  # noqa: E402
 
-from bench.random_qlora import (LORA_TARGETS, build_random_qlora, hf_config_dict,  # noqa: E402
-                                qwen_coder_1p5b_config, tiny_config)
+from bench.random_qlora import LORA_TARGETS, build_random_qlora, qwen_coder_1p5b_config, tiny_config  # noqa: E402
+from bench.reference_qlora import baseline, write_random_checkpoint  # noqa: E402
+from engine.inspect.memory import TrainShape, predict_peak_memory  # noqa: E402
+from engine.inspect.memtrace import TensorMemoryTracker  # noqa: E402
+from engine.lora import apply_lora  # noqa: E402
+from engine.step import accumulate_gradients, build_optimizer, optimizer_step, prepare_model  # noqa: E402
+import kernels.rmsnorm  # noqa: E402
+import kernels.rope  # noqa: E402
+import kernels.swiglu  # noqa: E402
 from kernels.backend import backend_reason  # noqa: E402
 from models.config import ModelConfig  # noqa: E402
 
@@ -127,9 +135,7 @@ def batch(cfg: ModelConfig, B: int, T: int, device, seed: int) -> torch.Tensor:
 
 
 def cpu_peak_bytes(step, model, optimizer) -> int:
-    """Exact peak of live tensor bytes over one step on CPU (engine.memtrace), weights and AdamW state included."""
-    from engine.memtrace import TensorMemoryTracker
-
+    """Exact peak of live tensor bytes over one step on CPU (engine.inspect.memtrace), weights and AdamW state included."""
     state = [t for s in optimizer.state.values() for t in s.values() if isinstance(t, torch.Tensor)]
     with TensorMemoryTracker(baseline=list(model.parameters()) + list(model.buffers()) + state) as mem:
         step()
@@ -160,7 +166,7 @@ def run_case(name: str, step, model, optimizer, cfg, B, T, device, warmup, steps
                    memory_kind="cuda max_memory_allocated / max_memory_reserved")
     else:
         rec.update(peak_allocated_mb=round(cpu_peak_bytes(lambda: step(ids), model, optimizer) / 2**20, 2),
-                   peak_reserved_mb=None, memory_kind="CPU: exact peak of live tensor bytes (engine.memtrace)")
+                   peak_reserved_mb=None, memory_kind="CPU: exact peak of live tensor bytes (engine.inspect.memtrace)")
     return rec
 
 
@@ -168,10 +174,6 @@ def run_case(name: str, step, model, optimizer, cfg, B, T, device, warmup, steps
 def fused_kernels_off():
     """Route RMSNorm / RoPE / SwiGLU to their torch twins even where Triton runs (NF4 stays as chosen):
     the "before" column of the fused-kernel change, measured in the same run."""
-    import kernels.rmsnorm
-    import kernels.rope
-    import kernels.swiglu
-
     saved = (kernels.rmsnorm.rms_norm_triton, kernels.rope.apply_rope_triton, kernels.swiglu.swiglu_triton)
     kernels.rmsnorm.rms_norm_triton = kernels.rmsnorm.rms_norm_torch
     kernels.rope.apply_rope_triton = kernels.rope.apply_rope_torch
@@ -184,9 +186,6 @@ def fused_kernels_off():
 
 def ours(cfg: ModelConfig, device, dtype, fused: bool = True):
     """(step function, model, optimizer) of this engine; step(ids) -> loss. fused=False: see fused_kernels_off."""
-    from engine.lora import apply_lora
-    from engine.train import accumulate_gradients, build_optimizer, optimizer_step, prepare_model
-
     model = build_random_qlora(cfg, device=device, dtype=dtype)
     apply_lora(model, r=R, alpha=ALPHA, dropout=DROPOUT, target_modules=list(LORA_TARGETS))
     params = prepare_model(model, mode="lora", grad_checkpointing=True)
@@ -202,72 +201,12 @@ def ours(cfg: ModelConfig, device, dtype, fused: bool = True):
     return step, model, optimizer
 
 
-def write_random_checkpoint(cfg: ModelConfig, path: Path, dtype) -> Path:
-    """A transformers checkpoint of `cfg` with random weights (N(0, 0.02), norms 1), tensor by tensor."""
-    import transformers
-    from safetensors.torch import save_file
-
-    hf_cfg = transformers.AutoConfig.for_model(**hf_config_dict(cfg))
-    with torch.device("meta"):
-        meta = transformers.AutoModelForCausalLM.from_config(hf_cfg)
-    g = torch.Generator().manual_seed(0)
-    tensors = {}
-    for name, p in meta.state_dict().items():
-        if cfg.tie_word_embeddings and name == "lm_head.weight":
-            continue
-        if "norm" in name:
-            tensors[name] = torch.ones(p.shape, dtype=dtype)
-        else:
-            tensors[name] = (torch.randn(p.shape, generator=g) * 0.02).to(dtype)
-    save_file(tensors, str(path / "model.safetensors"), metadata={"format": "pt"})
-    hf_cfg.save_pretrained(path)
-    return path
-
-
-def baseline(cfg: ModelConfig, device, dtype, recipe: str, ckpt: Path):
-    """(step function, model, optimizer) of transformers + peft + bitsandbytes; step(ids) -> loss."""
-    import peft
-    import transformers
-
-    qc = transformers.BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4",
-                                         bnb_4bit_use_double_quant=True, bnb_4bit_compute_dtype=torch.bfloat16)
-    model = transformers.AutoModelForCausalLM.from_pretrained(
-        ckpt, quantization_config=qc, dtype=dtype, attn_implementation="sdpa", device_map={"": device.index or 0}
-        if device.type == "cuda" else "cpu")
-    model.config.use_cache = False
-    ckpt_kwargs = {"use_reentrant": False}
-    if recipe == "kbit":
-        model = peft.prepare_model_for_kbit_training(model, use_gradient_checkpointing=True,
-                                                     gradient_checkpointing_kwargs=ckpt_kwargs)
-    else:
-        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs=ckpt_kwargs)
-    model = peft.get_peft_model(model, peft.LoraConfig(r=R, lora_alpha=ALPHA, lora_dropout=DROPOUT,
-                                                       target_modules=list(LORA_TARGETS), task_type="CAUSAL_LM"))
-    model.train()
-    params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=LR, fused=device.type == "cuda" or None)
-    amp = (torch.autocast(device.type, dtype=torch.bfloat16) if dtype == torch.bfloat16
-           else contextlib.nullcontext())
-
-    def step(ids):
-        with amp:
-            loss = model(input_ids=ids, labels=ids).loss
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
-        return float(loss.detach())
-
-    return step, model, optimizer
-
-
 def predicted_mb(cfg: ModelConfig, B: int, T: int, device) -> float | None:
-    """engine.memory's prediction for our step (the torch-twin path), when that module is present."""
+    """engine.inspect.memory's prediction for our step (the torch-twin path); None if it cannot predict this shape."""
     try:
-        from engine.memory import TrainShape, predict_peak_memory
         return round(predict_peak_memory(cfg, TrainShape(seq_len=T, micro_batch=B, device_type=device.type)).peak
                      / 2**20, 1)
-    except Exception:  # the memory model is optional here
+    except Exception:  # a prediction is extra information, never a reason to fail the benchmark
         return None
 
 
@@ -285,8 +224,6 @@ def machine(device: torch.device) -> dict:
 
 
 def versions() -> dict:
-    from importlib.metadata import PackageNotFoundError, version
-
     out = {"torch": torch.__version__}
     for dist in ("triton", "transformers", "peft", "bitsandbytes"):
         try:
@@ -408,7 +345,7 @@ def main(argv=None):
             ckpt = write_random_checkpoint(cfg, Path(tmp), dtype)
             for recipe in recipes:
                 try:
-                    built = baseline(cfg, device, dtype, recipe, ckpt)
+                    built = baseline(cfg, device, dtype, recipe, ckpt, r=R, alpha=ALPHA, dropout=DROPOUT, lr=LR)
                 except Exception as e:  # e.g. bitsandbytes without a backend for this device
                     notes.append(f"baseline {recipe} failed to build: {type(e).__name__}: {e}")
                     continue

@@ -28,9 +28,12 @@ import torch  # noqa: E402
 from torch.utils._python_dispatch import TorchDispatchMode  # noqa: E402
 
 from bench.random_qlora import LORA_TARGETS, build_random_qlora, tiny_config  # noqa: E402
-from engine.lora import apply_lora  # noqa: E402
+import kernels.rmsnorm  # noqa: E402
+import kernels.rope  # noqa: E402
+import kernels.swiglu  # noqa: E402
+from engine.lora import LoRALinear, apply_lora  # noqa: E402
 from engine.loss import loss_sum_on  # noqa: E402
-from engine.train import prepare_model  # noqa: E402
+from engine.step import prepare_model  # noqa: E402
 from kernels.backend import backend_reason, use_backend  # noqa: E402
 
 
@@ -115,14 +118,10 @@ def main(argv=None):
                     help="with --backend triton: RMSNorm / RoPE / SwiGLU through their torch twins (NF4 stays Triton)")
     args = ap.parse_args(argv)
     if args.no_fused:
-        import kernels.rmsnorm
-        import kernels.rope
-        import kernels.swiglu
         kernels.rmsnorm.rms_norm_triton = kernels.rmsnorm.rms_norm_torch
         kernels.rope.apply_rope_triton = kernels.rope.apply_rope_torch
         kernels.swiglu.swiglu_triton = kernels.swiglu.swiglu_torch
     if args.unfused_lora:
-        from engine.lora import LoRALinear
         LoRALinear.fused = False
     print(f"LoRA path: {'unfused' if args.unfused_lora else 'fused (LoRALinearFunction)'}")
     print(f"kernels: {args.backend}; {backend_reason('cpu') if args.backend == 'torch' else 'forced'}")

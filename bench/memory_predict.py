@@ -1,4 +1,4 @@
-"""Predicted vs measured peak memory of one QLoRA training step (engine/memory.py against reality).
+"""Predicted vs measured peak memory of one QLoRA training step (engine/inspect/memory.py against reality).
 
     python bench/memory_predict.py                      # Qwen2.5-Coder-1.5B shapes, random weights, CUDA
     python bench/memory_predict.py --config path/config.json --seq-len 1024 --micro-batch 1
@@ -10,7 +10,7 @@ and runs training steps as engine/train.py does (autocast bf16 on CUDA, fp32 on 
 chunked cross-entropy; fused AdamW on CUDA). Prints a table and writes JSON:
 
 - predicted: `predict_peak_memory` from the config alone;
-- tracked:   the exact peak of live tensor bytes (engine/memtrace.py), on any device;
+- tracked:   the exact peak of live tensor bytes (engine/inspect/memtrace.py), on any device;
 - allocated: `torch.cuda.max_memory_allocated` (CUDA only; adds allocator rounding and workspaces).
 """
 
@@ -28,8 +28,9 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine.lora import apply_lora  # noqa: E402
-from engine.memory import DECODER_LINEARS, TrainShape, predict_peak_memory  # noqa: E402
-from engine.memtrace import measure_training_step  # noqa: E402
+from engine.inspect.memory import DECODER_LINEARS, TrainShape, predict_peak_memory  # noqa: E402
+from engine.inspect.memtrace import measure_training_step  # noqa: E402
+from kernels.nf4_linear import NF4Linear  # noqa: E402
 from models.config import ModelConfig  # noqa: E402
 from models.transformer import CausalLM  # noqa: E402
 
@@ -41,8 +42,6 @@ TINY = {"model_type": "qwen2", "hidden_size": 256, "intermediate_size": 704, "nu
 
 
 def build(cfg: ModelConfig, dtype: torch.dtype, device: str, r: int, dropout: float) -> CausalLM:
-    from kernels.nf4_linear import NF4Linear
-
     torch.manual_seed(0)
     with torch.device(device):
         model = CausalLM(cfg).to(dtype)
@@ -92,7 +91,7 @@ def main(argv=None) -> int:
                        dtype="bf16" if cuda else "fp32", checkpointing=not args.no_checkpointing,
                        device_type="cuda" if cuda else "cpu")
     pred = predict_peak_memory(cfg, shape)
-    rows = [("predicted peak (engine.memory)", pred.peak), ("tracked tensor peak (engine.memtrace)", mem.peak),
+    rows = [("predicted peak (engine.inspect.memory)", pred.peak), ("tracked tensor peak (engine.inspect.memtrace)", mem.peak),
             ("tracked baseline: weights + LoRA + AdamW", mem.baseline),
             ("predicted static (incl. LoRA grads)", pred.static_bytes)]
     if cuda:

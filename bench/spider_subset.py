@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.spider_hardness import spider_hardness  # noqa: E402
+from engine.sql.hardness import spider_hardness  # noqa: E402
 
 IDS = ROOT / "bench" / "spider_dev300.ids"
 

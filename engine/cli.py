@@ -10,21 +10,20 @@ from __future__ import annotations
 import contextlib
 import sys
 
+from engine.adapter import AdapterError
+from engine.config import ConfigError
+from engine.eval_files import EvalError
+from engine.sql.datasets import DataError
+from engine.sql.schema import SchemaError
+from engine.step import NonFiniteLossError
+from engine.train_state import ResumeError
+from models.config import ModelConfigError
+from models.loader import CheckpointError
+from models.tokenizer import TokenizerError
 
-def user_error_types() -> tuple[type[BaseException], ...]:
-    from models.config import ModelConfigError
-    from models.loader import CheckpointError
-    from models.tokenizer import TokenizerError
-
-    from .config import ConfigError
-    from .data import DataError
-    from .lora import AdapterError
-    from .schema import SchemaError
-    from .evaluate import EvalError
-    from .train import NonFiniteLossError, ResumeError
-
-    return (ConfigError, ModelConfigError, CheckpointError, TokenizerError, DataError, SchemaError, AdapterError,
-            NonFiniteLossError, ResumeError, EvalError, FileNotFoundError)
+# The errors a user can act on: each message names what to fix (file, key, row, step).
+USER_ERRORS = (ConfigError, ModelConfigError, CheckpointError, TokenizerError, DataError, SchemaError, AdapterError,
+               NonFiniteLossError, ResumeError, EvalError, FileNotFoundError)
 
 
 @contextlib.contextmanager
@@ -32,7 +31,7 @@ def user_errors(prog: str):
     """Run the body; a user-facing error becomes `prog: error: message` and exit status 2."""
     try:
         yield
-    except user_error_types() as e:
+    except USER_ERRORS as e:
         print(f"{prog}: error: {e}", file=sys.stderr)
         raise SystemExit(2) from None
     except KeyboardInterrupt:

@@ -2,7 +2,7 @@
 
     [model]  ModelSection   which checkpoint, dtype, NF4 quantization
     [lora]   LoraSection    rank, alpha, dropout, target modules
-    [data]   DataConfig     dataset, prompt format, lengths (defined in engine/data.py)
+    [data]   DataConfig     dataset, schema prompt, lengths, sampling, leakage policy
     [train]  TrainSection   optimisation, schedule, checkpoints, logging
     [eval]   EvalSection    decoding and SQL execution for generation-based evaluation
 
@@ -23,23 +23,30 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import json
-import math
 import re
 import tomllib
-import types
 import typing
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from engine.data import DataConfig
+from engine.schedule import SCHEDULES
+from engine.sql.datasets import FORMATS
+from engine.sql.schema import SCHEMA_STYLES
+from engine.sql.splits import STRATIFY_FIELDS
+from engine.toml_values import NO, coerce, describe, is_optional, show, toml_type, toml_value
 
-DTYPES = ("auto", "bf16", "fp16", "fp32")
-PRECISIONS = ("auto", "bf16", "fp16", "fp32")
+# The choices of the options below, each defined once (a module that gives a choice its meaning
+# defines it, e.g. SCHEDULES beside lr_at; engine.devices, engine.step and engine.train read these).
+PRECISIONS = ("auto", "bf16", "fp16", "fp32")  # train.precision (autocast); model.dtype takes the same names
+DTYPES = PRECISIONS
 QUANT_MODES = ("nf4",)
-SCHEDULES = ("cosine", "linear", "constant")
+MODES = ("lora", "full")
 DEVICE_RE = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
+DEFAULT_SYSTEM_PROMPT = (
+    "You are a text-to-SQL assistant. Given a SQLite database schema and a question, "
+    "answer with a single SQLite query and nothing else."
+)
 
 
 class ConfigError(ValueError):
@@ -65,7 +72,7 @@ class ModelSection:
     blocksize: int = 64  # NF4 only: weights per absmax block
     skip_modules: tuple[str, ...] = ()  # NF4 only: linears kept dense, by name or suffix (e.g. ["down_proj"])
     device: str = "auto"  # auto (cuda if available, else cpu) | cpu | cuda | cuda:N | mps
-    build: str = ""  # when source does not exist: "" = error | "tiny" = random tiny model + tokenizer trained on the data (engine/tiny.py) | path of a run config whose training writes source (e.g. a pretraining stage)
+    build: str = ""  # when source does not exist: "" = error | "tiny" = random tiny model + tokenizer trained on the data (engine/demo/tiny.py) | path of a run config whose training writes source (e.g. a pretraining stage)
     chat_template: str = ""  # "" = the checkpoint's own; "chatml" | "plain" | path to a .jinja file (base models ship none)
 
     def __post_init__(self):
@@ -91,6 +98,43 @@ class LoraSection:
             raise ConfigError(f"[lora] dropout = {self.dropout!r} must be in [0, 1)")
         if isinstance(self.target_modules, tuple) and not self.target_modules:
             raise ConfigError('[lora] target_modules = [] names no module; use "all-linear" or names like ["q_proj"]')
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """[data]: what engine.sql.datasets reads and how engine.data renders and encodes it."""
+
+    format: str = "spider"  # reader: spider | bird | sql-create-context | jsonl
+    train_path: str = ""  # training file (.json/.jsonl); for sql-create-context also the hub id
+    eval_path: str = ""  # evaluation file in the same format ("" = none); checked for leakage against training
+    tables: str = ""  # spider/bird tables json ("" = tables.json / dev_tables.json / train_tables.json beside the file)
+    db_dir: str = ""  # folder of <db_id>/<db_id>.sqlite ("" = database/ or *_databases/ beside the file, if any)
+    schema_style: str = "create"  # "create" (CREATE TABLE as stored) | "compact" (table(col type PK, ...))
+    sample_rows: int = 3  # example rows per table in the schema (0 = none)
+    max_value_chars: int = 80  # sample values longer than this are cut with "..."
+    use_evidence: bool = True  # add BIRD's evidence to the question as "External knowledge"
+    system_prompt: str = DEFAULT_SYSTEM_PROMPT  # system message ("" = none: the chat template's default)
+    max_len: int = 2048  # max tokens of prompt + answer; longer examples are shortened, then dropped
+    sample_frac: float = 1.0  # fraction of the training set kept (stratified by stratify_by)
+    stratify_by: str = ""  # "" | "difficulty" | "db_id" | "evidence_len": field whose distribution sampling keeps
+    val_frac: float = 0.0  # fraction of the (sampled) training set held out for validation
+    seed: int = 0  # seed of sampling and of the validation split
+    leakage: str = "error"  # train/eval overlap (same question+SQL; same database for spider/bird): "error" | "warn"
+    on_bad_row: str = "error"  # a bad row: "error" | "skip" (skipped rows are counted and listed)
+    build: str = ""  # "" | "synthetic": generate the offline demo's task (engine/demo/synthetic.py) into train_path's folder when missing
+
+    def __post_init__(self):
+        choices = {"format": FORMATS, "schema_style": SCHEMA_STYLES, "stratify_by": STRATIFY_FIELDS, "build": ("", "synthetic"),
+                   "leakage": ("error", "warn"), "on_bad_row": ("error", "skip")}
+        for key, allowed in choices.items():
+            if getattr(self, key) not in allowed:
+                raise ConfigError(f"data.{key} = {getattr(self, key)!r} is not one of {list(allowed)}")
+        if not 0.0 < self.sample_frac <= 1.0:
+            raise ConfigError(f"data.sample_frac = {self.sample_frac} must be in (0, 1]")
+        if not 0.0 <= self.val_frac < 1.0:
+            raise ConfigError(f"data.val_frac = {self.val_frac} must be in [0, 1)")
+        if self.sample_rows < 0 or self.max_len <= 0 or self.max_value_chars <= 0:
+            raise ConfigError("data.sample_rows must be >= 0, data.max_len and data.max_value_chars > 0")
 
 
 @dataclass(frozen=True)
@@ -130,7 +174,7 @@ class TrainSection:
         _at_least("train", "lr", self.lr, 0, strict=True)
         _choice("train", "schedule", self.schedule, SCHEDULES)
         _choice("train", "precision", self.precision, PRECISIONS)
-        _choice("train", "mode", self.mode, ("lora", "full"))
+        _choice("train", "mode", self.mode, MODES)
         for key in ("loss_chunk_size", "length_group_window"):
             _at_least("train", key, getattr(self, key), 1)
         if len(self.adam_betas) != 2 or not all(0.0 <= b < 1.0 for b in self.adam_betas):
@@ -184,57 +228,6 @@ class RunConfig:
 SECTIONS: dict[str, type] = {f.name: f.default_factory for f in fields(RunConfig)}
 
 
-# ----------------------------------------------------------------------------------------------
-# Type checking of TOML values against the dataclass annotations.
-
-def _describe(tp) -> str:
-    if tp is bool:
-        return "a boolean (true or false)"
-    if tp is int:
-        return "an integer"
-    if tp is float:
-        return "a number"
-    if tp is str:
-        return "a string"
-    if typing.get_origin(tp) is tuple:
-        return f"a list of {_describe(typing.get_args(tp)[0]).removeprefix('a ').removeprefix('an ')}s"
-    if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        return " or ".join(_describe(a) for a in typing.get_args(tp) if a is not type(None))
-    return str(tp)
-
-
-def _toml_type(value) -> str:
-    return {bool: "a boolean", int: "an integer", float: "a float", str: "a string", list: "a list",
-            dict: "a table"}.get(type(value), type(value).__name__)
-
-
-_NO = object()
-
-
-def _coerce(value, tp):
-    """value converted to annotation tp, or _NO when it doesn't fit."""
-    if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        for arg in typing.get_args(tp):
-            if arg is not type(None):
-                out = _coerce(value, arg)
-                if out is not _NO:
-                    return out
-        return _NO
-    if tp is bool:
-        return value if isinstance(value, bool) else _NO
-    if tp is int:
-        return value if isinstance(value, int) and not isinstance(value, bool) else _NO
-    if tp is float:
-        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else _NO
-    if tp is str:
-        return value if isinstance(value, str) else _NO
-    if typing.get_origin(tp) is tuple:
-        if not isinstance(value, (list, tuple)):
-            return _NO
-        item = typing.get_args(tp)[0]
-        out = [_coerce(v, item) for v in value]
-        return _NO if any(v is _NO for v in out) else tuple(out)
-    raise TypeError(f"config field type {tp} is not supported by engine/config.py")
 
 
 # Names people bring from peft / transformers' TrainingArguments, and ours.
@@ -260,16 +253,16 @@ def _build_section(name: str, cls: type, raw: dict, origin: dict[str, str]) -> A
     kwargs = {}
     for key, value in raw.items():
         where = origin.get(key, "")
-        if value == "none" and where.startswith("override") and key in hints and _optional(hints[key]):
+        if value == "none" and where.startswith("override") and key in hints and is_optional(hints[key]):
             kwargs[key] = None  # --set model.quantize=none unsets an optional field
             continue
         if key not in hints:
             raise ConfigError(f"{where}unknown key {key!r} in [{name}]{_suggest(key, valid)}; "
                               f"valid keys: {', '.join(valid)}")
-        out = _coerce(value, hints[key])
-        if out is _NO:
-            raise ConfigError(f"{where}[{name}] {key} = {_show(value)}: expected {_describe(hints[key])}, "
-                              f"got {_toml_type(value)}")
+        out = coerce(value, hints[key])
+        if out is NO:
+            raise ConfigError(f"{where}[{name}] {key} = {show(value)}: expected {describe(hints[key])}, "
+                              f"got {toml_type(value)}")
         kwargs[key] = out
     try:
         return cls(**kwargs)
@@ -280,12 +273,6 @@ def _build_section(name: str, cls: type, raw: dict, origin: dict[str, str]) -> A
         raise ConfigError(origin[named[0]] + msg if named else msg) from None
 
 
-def _optional(tp) -> bool:
-    return typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in typing.get_args(tp)
-
-
-def _show(value) -> str:
-    return _toml_value(value) if isinstance(value, (bool, int, float, str, list, tuple)) else repr(value)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -325,7 +312,7 @@ def load_config(path, overrides=()) -> RunConfig:
                               f"valid sections: {', '.join(f'[{s}]' for s in SECTIONS)}")
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: {section} must be a table ([{section}] followed by key = value lines), "
-                              f"got {_toml_type(table)}")
+                              f"got {toml_type(table)}")
         origin[section] = {k: f"{path}: " for k in table}
     for text in overrides:
         section, key, value = parse_override(text)
@@ -350,35 +337,13 @@ def load_config(path, overrides=()) -> RunConfig:
     return RunConfig(**built)
 
 
-def _toml_string(s: str) -> str:
-    # JSON string escapes are valid TOML basic-string escapes; DEL is the one control char JSON leaves raw.
-    return json.dumps(s).replace("\x7f", "\\u007f")
-
-
-def _toml_value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "nan"
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-        return repr(v)
-    if isinstance(v, str):
-        return _toml_string(v)
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    raise TypeError(f"can't write {type(v).__name__} {v!r} as TOML")
-
 
 def dumps_config(cfg: RunConfig) -> str:
     """The config as TOML text: one table per section, every key written (None: left out, the default)."""
     lines = ["# Resolved run config (engine/config.py); load with engine.config.load_config."]
     for section, values in cfg.to_dict().items():
         lines += ["", f"[{section}]"]
-        lines += [f"{k} = {_toml_value(v)}" if v is not None else f"# {k}: unset" for k, v in values.items()]
+        lines += [f"{k} = {toml_value(v)}" if v is not None else f"# {k}: unset" for k, v in values.items()]
     return "\n".join(lines) + "\n"
 
 

@@ -19,6 +19,8 @@ from typing import Iterator
 
 import torch
 
+from kernels.nf4 import dequantize_nf4
+
 ENV_VAR = "SQLORA_KERNELS"
 BACKENDS = ("torch", "triton")
 _forced: list[str] = []  # stack of use_backend() overrides
@@ -112,10 +114,8 @@ def dequantize(q, dtype: torch.dtype | None = None, out: torch.Tensor | None = N
     out: a contiguous tensor of q.shape in `dtype` to write into (Triton: in place, one launch;
     torch: the twin's result copied in)."""
     if kernel_backend(q.device) == "triton":
-        from kernels.nf4_triton import dequantize_nf4_triton
+        from kernels.nf4_triton import dequantize_nf4_triton  # lazy: that module needs triton, an optional dependency
 
         return dequantize_nf4_triton(q, dtype, out=out)
-    from kernels.nf4 import dequantize_nf4
-
     w = dequantize_nf4(q, dtype)
     return w if out is None else out.copy_(w)

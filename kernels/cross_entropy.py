@@ -14,7 +14,7 @@ two fp32 numbers per row is written. Backward reads z once more and writes the g
 in z's dtype: no fp32 copy of the chunk is ever made (the torch twin needs one: one fp32 chunk
 beside the 16-bit logits). Accumulation is in fp32 (fp64 rows take the torch twin).
 
-Tests: tests/test_cross_entropy_triton.py (under TRITON_INTERPRET=1 on CPU, and on CUDA when present).
+Tests: tests/kernels/test_cross_entropy_triton.py (under TRITON_INTERPRET=1 on CPU, and on CUDA when present).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ weight rows (in_features not a multiple of the blocksize): the scale index is co
 then; when in_features is a multiple of the blocksize (every real model) it is loaded once per
 block and broadcast. in_features must be even (a row then starts on a byte boundary).
 
-Tested under TRITON_INTERPRET=1 on CPU (tests/test_nf4_gemv.py) and on CUDA when present.
+Tested under TRITON_INTERPRET=1 on CPU (tests/kernels/test_nf4_gemv.py) and on CUDA when present.
 The launch parameters are a first guess, not tuned on a GPU yet (no GPU in the session that
 wrote this): `nf4_gemv_triton(..., block_n=, block_j=, split_k=)` overrides them.
 """
@@ -32,6 +32,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from kernels.backend import kernel_backend
 from kernels.nf4 import NF4Weight, dequantize_nf4
 
 GEMV_MAX_ROWS = 32  # activation rows (tokens) up to which the fused kernel is meant to be used
@@ -56,8 +57,6 @@ def gemv_applies(x: torch.Tensor, q: NF4Weight, bias: torch.Tensor | None = None
         return False
     if torch.is_grad_enabled() and (x.requires_grad or (bias is not None and bias.requires_grad)):
         return False
-    from kernels.backend import kernel_backend
-
     return kernel_backend(x.device) == "triton"
 
 

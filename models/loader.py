@@ -311,7 +311,7 @@ def save_checkpoint(model: CausalLM, path: str | os.PathLike) -> Path:
     from kernels.nf4_linear import NF4Linear
 
     path = Path(path)
-    if any(type(m).__name__ == "LoRALinear" for m in model.modules()):
+    if any(hasattr(m, "base_layer") for m in model.modules()):  # an adapter wraps its base (peft's convention)
         raise ValueError("this model has LoRA adapters: save them with engine.save_adapter, or write a merged "
                          "dense model with engine.export_merged")
     path.mkdir(parents=True, exist_ok=True)

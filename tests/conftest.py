@@ -3,6 +3,8 @@
 import pytest
 import torch
 
+from tests.spider_like import spider  # noqa: F401  (a fixture: a Spider-shaped folder in tmp_path)
+
 
 @pytest.fixture(scope="module")
 def one_thread():

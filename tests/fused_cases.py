@@ -1,4 +1,4 @@
-"""Comparisons shared by tests/test_fused_kernels.py and its TRITON_INTERPRET=1 subprocess.
+"""Comparisons shared by tests/kernels/test_fused_kernels.py and its TRITON_INTERPRET=1 subprocess.
 
 Each builds inputs, runs a torch twin and its Triton kernel (forward and backward) and raises
 AssertionError on a mismatch. Imported by the subprocess after it has switched the interpreter on,

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 import eval as eval_cli
-from engine.evaluate import EvalError, parse_data_spec
+from engine.eval_files import EvalError, parse_data_spec
 from models.config import ModelConfig
 from models.transformer import CausalLM
 from tests.tiny_models import write_byte_tokenizer
@@ -152,7 +152,8 @@ def test_config_run_writes_every_output(world, capsys):
 
 
 def test_adapter_sampling_votes_and_reports_pass_at_k(world, tmp_path, capsys):
-    from engine.lora import apply_lora, lora_modules, save_adapter
+    from engine.adapter import save_adapter
+    from engine.lora import apply_lora, lora_modules
     from models import load_model
 
     model = load_model(world["model"], dtype=torch.float32)
@@ -323,8 +324,8 @@ def test_answers_flow_through_extraction_to_scores(world, tmp_path, monkeypatch)
     """With decoding replaced by canned answers (gold SQL in a fence for rows 0 and 3, prose for
     row 1, a wrong query for the rest), the figures are the hand-computed ones; the prompts the
     decoder received are the chat-rendered questions in dataset order."""
-    import engine.generate  # noqa: F401  (loads the module into sys.modules)
-    from engine.generate import Completion
+    import engine.decoding  # noqa: F401  (loads the module into sys.modules)
+    from engine.decoding import Completion
 
     seen = []
 
@@ -334,7 +335,7 @@ def test_answers_flow_through_extraction_to_scores(world, tmp_path, monkeypatch)
         return [[Completion((1,), "stop_token", texts.get(i, ROWS[i][2]))] * kw["num_samples"]
                 for i in range(len(prompts))]
 
-    monkeypatch.setattr(sys.modules["engine.generate"], "generate", canned)  # the module, not engine.generate()
+    monkeypatch.setattr(sys.modules["engine.decoding"], "generate", canned)  # the module, not engine.decoding()
     assert eval_cli.main([str(world["config"]), "--out", str(tmp_path / "e"), "--workers", "1"]) == 0
     assert [q in p and "singer(" in p for p, (q, _, _) in zip(seen, ROWS)] == [True] * len(ROWS)
     assert all(p.endswith("<|im_start|>assistant\n") for p in seen)
@@ -375,8 +376,8 @@ def test_nf4_per_config(world):
 
 def test_decode_switch_reaches_generate(world, tmp_path, monkeypatch):
     """eval.decode = reference | fast | auto becomes generate(fast=False | True | None)."""
-    import engine.generate  # noqa: F401
-    from engine.generate import Completion
+    import engine.decoding  # noqa: F401
+    from engine.decoding import Completion
 
     seen = []
 
@@ -384,7 +385,7 @@ def test_decode_switch_reaches_generate(world, tmp_path, monkeypatch):
         seen.append(kw["fast"])
         return [[Completion((1,), "stop_token", "SELECT 1")] * kw["num_samples"] for _ in prompts]
 
-    monkeypatch.setattr(sys.modules["engine.generate"], "generate", canned)
+    monkeypatch.setattr(sys.modules["engine.decoding"], "generate", canned)
     for choice in ("reference", "fast", "auto"):
         assert eval_cli.main([str(world["config"]), "--out", str(tmp_path / choice), "--workers", "1",
                               "--set", f"eval.decode={choice}"]) == 0

@@ -1,0 +1,71 @@
+"""Batches of encoded examples: length-grouped epochs, right-padded micro-batches, a data fingerprint.
+
+Items are {"input_ids": [int], "labels": [int]} with IGNORE_INDEX where there is no loss
+(engine.data's `encode_example`). Right padding needs no attention mask: under the causal mask no
+real token attends to a pad to its right, and positions 0..len-1 are those the row would have
+alone; pad positions carry no loss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import torch
+
+from engine.loss import IGNORE_INDEX
+
+
+def epoch_batches(lengths, micro_batch_size: int, *, seed: int, epoch: int, group_window: int = 64) -> list[list[int]]:
+    """The micro-batches (lists of item indices) of one epoch, deterministic given (seed, epoch).
+
+    Shuffle, then sort each window of `group_window` micro-batches' worth of items by length (so a
+    batch holds items of similar length and pads little), cut the windows into micro-batches, shuffle
+    the batches, and move the longest batch first so that running out of memory happens at step 1.
+    """
+    rng = np.random.default_rng([seed, epoch])
+    order = [int(i) for i in rng.permutation(len(lengths))]
+    window = micro_batch_size * max(group_window, 1)
+    batches = []
+    for start in range(0, len(order), window):
+        part = order[start:start + window]
+        if group_window > 1:
+            part = sorted(part, key=lambda i: -lengths[i])
+        batches += [part[j:j + micro_batch_size] for j in range(0, len(part), micro_batch_size)]
+    perm = rng.permutation(len(batches))
+    batches = [batches[int(i)] for i in perm]
+    if batches:
+        longest = max(range(len(batches)), key=lambda b: (max(lengths[i] for i in batches[b]) * len(batches[b]), -b))
+        batches.insert(0, batches.pop(longest))
+    return batches
+
+
+def collate(items: list[dict], *, pad_id: int = 0, device=None) -> dict:
+    """Right-pad to the longest item: input_ids (B, T) with pad_id, labels (B, T) with -100 on the padding."""
+    T = max(len(it["input_ids"]) for it in items)
+    ids = torch.full((len(items), T), pad_id, dtype=torch.long)
+    labels = torch.full((len(items), T), IGNORE_INDEX, dtype=torch.long)
+    for b, it in enumerate(items):
+        n = len(it["input_ids"])
+        if len(it["labels"]) != n:
+            raise ValueError(f"an item has {n} input_ids but {len(it['labels'])} labels; they must be parallel")
+        ids[b, :n] = torch.tensor(it["input_ids"], dtype=torch.long)
+        labels[b, :n] = torch.tensor(it["labels"], dtype=torch.long)
+    real = sum(len(it["input_ids"]) for it in items)
+    return {"input_ids": ids.to(device), "labels": labels.to(device), "tokens": real, "padded": ids.numel() - real}
+
+
+def data_fingerprint(items: list[dict]) -> str:
+    """sha256 of every item's input_ids and labels: a resume must see the same training data."""
+    h = hashlib.sha256()
+    for it in items:
+        h.update(np.asarray(it["input_ids"], dtype=np.int64).tobytes())
+        h.update(np.asarray(it["labels"], dtype=np.int64).tobytes())
+    return h.hexdigest()
+
+
+def padding_waste(lengths, batches) -> float:
+    """Fraction of the padded token slots that are padding."""
+    real = sum(lengths[i] for b in batches for i in b)
+    slots = sum(max(lengths[i] for i in b) * len(b) for b in batches)
+    return 1.0 - real / max(slots, 1)

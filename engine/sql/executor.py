@@ -1,0 +1,403 @@
+"""Safe execution of untrusted SQL against SQLite databases.
+
+Model-generated SQL is untrusted. Every query here:
+- runs on a read-only connection (URI ``file:...?mode=ro`` plus ``PRAGMA query_only=ON``);
+- passes an authorizer that allows reading only (SELECT, column reads, functions, recursive
+  CTEs): ATTACH/DETACH, PRAGMA, INSERT/UPDATE/DELETE, CREATE/DROP/ALTER, transactions ... are
+  denied while the statement is being prepared, before anything runs;
+- must be exactly one statement (a trailing ';' is fine, a second statement is rejected);
+- may return at most ``max_rows`` rows (default 1,000,000; more is an ``exec_error``), so a
+  runaway result cannot fill memory before the deadline;
+- has a deadline: a progress handler interrupts the SQLite VM once the deadline passes, and when
+  queries run in worker processes (the default), a watchdog in the parent kills a worker that
+  has not answered ``grace`` seconds after the deadline (a C call stuck outside the VM) and
+  starts a fresh one.
+
+``execute_queries(jobs, timeout=..., workers=...)`` runs ``(db_path, sql)`` jobs over worker
+processes and returns one ``ExecResult`` per job, in job order. Identical jobs run once.
+Error categories (``ExecResult.error``): ``syntax_error``, ``no_such_table``,
+``no_such_column``, ``timeout``, ``exec_error`` (everything else: multiple statements, a denied
+operation, a missing function, a crashed worker, ...). ``None`` means success.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import sqlite3
+import time
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import wait as wait_connections
+from pathlib import Path
+from typing import Iterable, Sequence
+
+SYNTAX_ERROR = "syntax_error"
+NO_SUCH_TABLE = "no_such_table"
+NO_SUCH_COLUMN = "no_such_column"
+EXEC_ERROR = "exec_error"
+TIMEOUT = "timeout"
+EXEC_ERROR_CATEGORIES = (SYNTAX_ERROR, NO_SUCH_TABLE, NO_SUCH_COLUMN, EXEC_ERROR, TIMEOUT)
+
+# Authorizer action codes a plain read-only query needs; everything else is denied.
+# https://www.sqlite.org/c3ref/c_alter_table.html
+_ALLOWED_ACTIONS = frozenset(
+    {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE}
+)
+# Functions that have side effects or reach outside the database file.
+_DENIED_FUNCTIONS = frozenset({"load_extension", "readfile", "writefile", "edit", "fts3_tokenizer"})
+_PROGRESS_EVERY = 1000  # SQLite VM instructions between deadline checks
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    """Outcome of one query: ``rows`` (list of tuples) on success, else ``error`` category."""
+
+    rows: list | None
+    error: str | None = None
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+# ----------------------------------------------------------------------------- lexing
+
+
+def scan_sql(sql: str):
+    """Yield (index, char, in_code) for each char; in_code is False inside literals/comments."""
+    i, n = 0, len(sql)
+    while i < n:
+        c = sql[i]
+        if c in "'\"`[":
+            close = "]" if c == "[" else c
+            j = i + 1
+            while j < n:
+                if sql[j] == close:
+                    if close != "]" and j + 1 < n and sql[j + 1] == close:  # doubled quote escape
+                        j += 2
+                        continue
+                    break
+                j += 1
+            for k in range(i, min(j + 1, n)):
+                yield k, sql[k], False
+            i = j + 1
+        elif sql.startswith("--", i):
+            j = sql.find("\n", i)
+            j = n if j < 0 else j
+            for k in range(i, j):
+                yield k, sql[k], False
+            i = j
+        elif sql.startswith("/*", i):
+            j = sql.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            for k in range(i, j):
+                yield k, sql[k], False
+            i = j
+        else:
+            yield i, c, True
+            i += 1
+
+
+def _has_code(text: str) -> bool:
+    """True if ``text`` holds anything besides whitespace and comments."""
+    return any(in_code and not c.isspace() or (not in_code and c in "'\"`[") for _, c, in_code in scan_sql(text))
+
+
+def split_statements(sql: str) -> list[str]:
+    """Split on ';' outside string literals, quoted names and comments; drop empty statements.
+
+    ``"SELECT 'a;b'; DROP TABLE t;"`` -> ``["SELECT 'a;b'", "DROP TABLE t"]``.
+    """
+    out, start = [], 0
+    for i, c, in_code in scan_sql(sql):
+        if in_code and c == ";":
+            out.append(sql[start:i])
+            start = i + 1
+    out.append(sql[start:])
+    return [s.strip() for s in out if _has_code(s)]
+
+
+# ----------------------------------------------------------------------------- connections
+
+
+def classify_error(message: str) -> str:
+    """Map an SQLite error message to an error category."""
+    m = message.lower()
+    if "interrupted" in m:
+        return TIMEOUT
+    if "no such table" in m:
+        return NO_SUCH_TABLE
+    if "no such column" in m:
+        return NO_SUCH_COLUMN
+    if "syntax error" in m or "incomplete input" in m or "unrecognized token" in m:
+        return SYNTAX_ERROR
+    return EXEC_ERROR
+
+
+def _authorizer(action, arg1, arg2, db_name, trigger):
+    if action not in _ALLOWED_ACTIONS:
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in _DENIED_FUNCTIONS:
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+def _decode_text(b: bytes) -> str:
+    # As the official Spider evaluator does (exec_eval.get_cursor_from_path): invalid UTF-8 is
+    # dropped rather than failing the query.
+    return b.decode(errors="ignore")
+
+
+def open_readonly(db_path: str | os.PathLike) -> sqlite3.Connection:
+    """Open ``db_path`` read-only, with ``query_only`` and the read-only authorizer installed."""
+    path = Path(db_path)
+    if not path.is_file():
+        raise FileNotFoundError(f"SQLite database not found: {path}")
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)
+    conn.execute("PRAGMA query_only = ON")
+    conn.set_authorizer(_authorizer)
+    conn.text_factory = _decode_text
+    return conn
+
+
+DEFAULT_MAX_ROWS = 1_000_000  # a result larger than this is an error, not gigabytes of tuples
+_FETCH_CHUNK = 10_000
+
+
+def run_on_connection(conn: sqlite3.Connection, sql: str, timeout: float | None,
+                      max_rows: int | None = DEFAULT_MAX_ROWS) -> ExecResult:
+    """Run one statement on an open read-only connection, with a deadline and a cap on the
+    number of rows fetched. Never raises."""
+    statements = split_statements(sql)
+    if not statements:
+        return ExecResult(None, SYNTAX_ERROR, "empty query")
+    if len(statements) > 1:
+        return ExecResult(None, EXEC_ERROR, f"only one statement is allowed, got {len(statements)}")
+    deadline = None if timeout is None else time.monotonic() + timeout
+    if deadline is not None:
+        conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, _PROGRESS_EVERY)
+    cur = conn.cursor()
+    try:
+        cur.execute(statements[0])
+        rows = []
+        while chunk := cur.fetchmany(_FETCH_CHUNK):
+            rows += chunk
+            if max_rows is not None and len(rows) > max_rows:
+                return ExecResult(None, EXEC_ERROR, f"the result has more than {max_rows} rows (max_rows)")
+        return ExecResult(rows)
+    except sqlite3.Warning as e:  # e.g. "You can only execute one statement at a time."
+        return ExecResult(None, EXEC_ERROR, str(e))
+    except sqlite3.Error as e:
+        msg = str(e)
+        if deadline is not None and time.monotonic() > deadline and "interrupt" in msg.lower():
+            return ExecResult(None, TIMEOUT, f"query ran past the {timeout:g} s timeout")
+        return ExecResult(None, classify_error(msg), msg)
+    except (ValueError, OverflowError, MemoryError) as e:  # e.g. null character, huge ints
+        return ExecResult(None, EXEC_ERROR, f"{type(e).__name__}: {e}")
+    finally:
+        cur.close()
+        if deadline is not None:
+            conn.set_progress_handler(None, 0)
+
+
+def explain_ok(conn: sqlite3.Connection, sql: str) -> bool:
+    """True if SQLite accepts ``EXPLAIN <sql>`` (it compiles) on this read-only connection."""
+    statements = split_statements(sql)
+    if len(statements) != 1:
+        return False
+    try:
+        conn.execute("EXPLAIN " + statements[0]).fetchall()
+        return True
+    except (sqlite3.Error, sqlite3.Warning, ValueError, OverflowError):
+        return False
+
+
+class _ConnectionCache:
+    def __init__(self):
+        self._conns: dict[str, sqlite3.Connection] = {}
+
+    def get(self, db_path: str) -> sqlite3.Connection:
+        conn = self._conns.get(db_path)
+        if conn is None:
+            conn = self._conns[db_path] = open_readonly(db_path)
+        return conn
+
+
+def _run_job(cache: _ConnectionCache, db_path: str, sql: str, timeout: float | None,
+             max_rows: int | None = DEFAULT_MAX_ROWS) -> ExecResult:
+    try:
+        conn = cache.get(db_path)
+    except (OSError, sqlite3.Error) as e:
+        return ExecResult(None, EXEC_ERROR, f"cannot open database: {e}")
+    return run_on_connection(conn, sql, timeout, max_rows)
+
+
+def _worker_main(conn) -> None:
+    cache = _ConnectionCache()
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        idx, db_path, sql, timeout, max_rows = job
+        res = _run_job(cache, db_path, sql, timeout, max_rows)
+        try:
+            conn.send((idx, res.rows, res.error, res.message))
+        except Exception as e:  # unpicklable value: report instead of dying
+            conn.send((idx, None, EXEC_ERROR, f"result could not be returned: {e}"))
+
+
+# ----------------------------------------------------------------------------- worker pool
+
+
+class _Worker:
+    def __init__(self, ctx):
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child,), daemon=True)
+        self.proc.start()
+        child.close()
+        self.job: int | None = None
+        self.started = 0.0
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (OSError, BrokenPipeError):
+            pass
+        self.proc.join(1)
+        if self.proc.is_alive():
+            self.kill()
+        else:
+            self.conn.close()
+
+
+class SQLRunner:
+    """A pool of read-only SQLite worker processes with a hard per-query timeout.
+
+    with SQLRunner(workers=4, timeout=10) as runner:
+        results = runner.run([(db_path, sql), ...])   # list[ExecResult], in order
+    ``workers=0`` runs in this process (deadline by progress handler only, no watchdog).
+    """
+
+    def __init__(self, workers: int | None = None, timeout: float | None = 30.0,
+                 grace: float | None = None, start_method: str | None = None,
+                 max_rows: int | None = DEFAULT_MAX_ROWS):
+        if workers is None:
+            workers = os.cpu_count() or 1
+        if workers < 0:
+            raise ValueError(f"workers must be >= 0 (0 = run in this process), got {workers}")
+        if timeout is not None and timeout <= 0:
+            raise ValueError(f"timeout must be > 0 seconds or None, got {timeout}")
+        self.workers, self.timeout, self.max_rows = workers, timeout, max_rows
+        self.grace = grace if grace is not None else (max(1.0, 0.5 * timeout) if timeout else 0.0)
+        if start_method is None:
+            start_method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        self._ctx = mp.get_context(start_method)
+        self._pool: list[_Worker] = []
+        self._local = _ConnectionCache() if workers == 0 else None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        for w in self._pool:
+            w.stop()
+        self._pool = []
+
+    def start(self, num_jobs: int | None = None) -> None:
+        """Start the worker processes now (at most ``num_jobs`` of them). Call it from the main
+        thread before handing ``run`` to another thread, so processes fork from one thread."""
+        want = self.workers if num_jobs is None else min(self.workers, max(1, num_jobs))
+        while len(self._pool) < want:
+            self._pool.append(_Worker(self._ctx))
+
+    def run(self, jobs: Sequence[tuple[str, str]], *, progress=None) -> list[ExecResult]:
+        """Execute ``(db_path, sql)`` jobs; results in job order. Identical jobs run once;
+        ``progress`` (optional) is called with 1 each time a unique job finishes."""
+        keys = [(str(db), sql) for db, sql in jobs]
+        unique = list(dict.fromkeys(keys))
+        by_key = dict(zip(unique, self._run_unique(unique, progress)))
+        return [by_key[k] for k in keys]
+
+    def _run_unique(self, jobs, progress):
+        if self.workers == 0:
+            out = []
+            for db, sql in jobs:
+                out.append(_run_job(self._local, db, sql, self.timeout, self.max_rows))
+                if progress:
+                    progress(1)
+            return out
+        results: list = [None] * len(jobs)
+        pending = deque(range(len(jobs)))
+        self.start(len(jobs))
+        busy: dict = {}  # conn -> worker
+        while pending or busy:
+            for w in self._pool:
+                if w.job is None and pending:
+                    i = pending.popleft()
+                    w.job, w.started = i, time.monotonic()
+                    try:
+                        w.conn.send((i, jobs[i][0], jobs[i][1], self.timeout, self.max_rows))
+                    except (OSError, BrokenPipeError):
+                        results[i] = ExecResult(None, EXEC_ERROR, "worker process died")
+                        self._replace(w)
+                        continue
+                    busy[w.conn] = w
+            if not busy:  # every send failed and its worker was replaced: assign again
+                continue
+            wait_s = None
+            if self.timeout is not None:
+                now = time.monotonic()
+                wait_s = max(0.0, min(w.started + self.timeout + self.grace - now for w in busy.values()))
+            for conn in wait_connections(list(busy), timeout=wait_s):
+                w = busy.pop(conn)
+                try:
+                    i, rows, err, msg = conn.recv()
+                    results[i] = ExecResult(rows, err, msg)
+                    w.job = None
+                except (EOFError, OSError):
+                    results[w.job] = ExecResult(None, EXEC_ERROR, "worker process died")
+                    self._replace(w)
+                if progress:
+                    progress(1)
+            if self.timeout is not None:
+                now = time.monotonic()
+                for conn, w in list(busy.items()):
+                    if now - w.started > self.timeout + self.grace:  # watchdog: hard kill
+                        busy.pop(conn)
+                        results[w.job] = ExecResult(None, TIMEOUT, f"query ran past the {self.timeout:g} s "
+                                                    "timeout (worker killed)")
+                        self._replace(w)
+                        if progress:
+                            progress(1)
+        return results
+
+    def _replace(self, w: _Worker) -> None:
+        w.kill()
+        self._pool[self._pool.index(w)] = _Worker(self._ctx)
+
+
+def execute_queries(jobs: Iterable[tuple[str, str]], *, timeout: float | None = 30.0,
+                    workers: int | None = None, max_rows: int | None = DEFAULT_MAX_ROWS) -> list[ExecResult]:
+    """One-shot: run ``(db_path, sql)`` jobs over ``workers`` processes (default: cpu count)."""
+    jobs = list(jobs)
+    with SQLRunner(workers=workers, timeout=timeout, max_rows=max_rows) as runner:
+        return runner.run(jobs)
+
+
+def execute_query(db_path: str, sql: str, *, timeout: float | None = 30.0,
+                  max_rows: int | None = DEFAULT_MAX_ROWS) -> ExecResult:
+    """Run one query in this process (deadline via progress handler; no process isolation)."""
+    return _run_job(_ConnectionCache(), str(db_path), sql, timeout, max_rows)

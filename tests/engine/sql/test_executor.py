@@ -1,0 +1,158 @@
+"""Safe execution: read-only, one statement, no ATTACH/PRAGMA/writes, hard timeouts, ordered
+results from worker processes. Hostile queries must leave the database byte-identical."""
+
+import hashlib
+import os
+import signal
+import sqlite3
+import time
+
+import pytest
+
+from engine.sql.executor import (EXEC_ERROR, NO_SUCH_COLUMN, NO_SUCH_TABLE, SYNTAX_ERROR, TIMEOUT, SQLRunner,
+                            classify_error, execute_queries, execute_query, open_readonly,
+                            split_statements)
+
+
+@pytest.fixture()
+def db(tmp_path):
+    path = tmp_path / "db" / "shop.sqlite"
+    path.parent.mkdir()
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT, price REAL)")
+    conn.executemany("INSERT INTO item VALUES (?, ?, ?)", [(i, f"n{i}", i * 1.5) for i in range(1000)])
+    conn.commit()
+    conn.close()
+    return path
+
+
+def _digest(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+HOSTILE = [
+    "DROP TABLE item",
+    "UPDATE item SET price = 0",
+    "INSERT INTO item VALUES (5000, 'x', 1)",
+    "DELETE FROM item",
+    "REPLACE INTO item VALUES (1, 'x', 1)",
+    "CREATE TABLE evil (a)",
+    "ALTER TABLE item ADD COLUMN evil TEXT",
+    "ATTACH DATABASE '{other}' AS other",
+    "DETACH DATABASE main",
+    "PRAGMA writable_schema = 1",
+    "PRAGMA query_only = OFF",
+    "PRAGMA journal_mode = DELETE",
+    "VACUUM",
+    "BEGIN",
+    "SELECT 1; DROP TABLE item",
+    "SELECT name FROM item; UPDATE item SET price = 0;",
+    "SELECT load_extension('/tmp/evil')",
+]
+CROSS_JOIN = "SELECT count(*) FROM item a, item b, item c, item d"  # 10^12 rows
+
+
+def test_hostile_queries_leave_database_identical_and_finish(db, tmp_path):
+    other = tmp_path / "other.sqlite"
+    before = _digest(db.parent)
+    queries = [q.format(other=other) for q in HOSTILE] + [CROSS_JOIN]
+    t0 = time.monotonic()
+    results = execute_queries([(db, q) for q in queries], timeout=1.0, workers=2)
+    elapsed = time.monotonic() - t0
+    assert _digest(db.parent) == before  # byte-identical, and no -journal / -wal file appeared
+    assert not other.exists()  # ATTACH did not create a file
+    for q, r in zip(queries[:-1], results[:-1]):
+        assert r.error == EXEC_ERROR, (q, r)
+        assert r.rows is None
+    assert results[-1].error == TIMEOUT
+    assert elapsed < 10, elapsed
+    # the database still answers normally afterwards
+    assert execute_query(db, "SELECT count(*) FROM item", timeout=1.0).rows == [(1000,)]
+
+
+def test_hostile_queries_in_process(db):
+    before = _digest(db.parent)
+    for q in ["DROP TABLE item", "PRAGMA writable_schema=1", "SELECT 1; DELETE FROM item"]:
+        assert execute_query(db, q, timeout=1.0).error == EXEC_ERROR
+    t0 = time.monotonic()
+    assert execute_query(db, CROSS_JOIN, timeout=0.5).error == TIMEOUT
+    assert time.monotonic() - t0 < 5
+    assert _digest(db.parent) == before
+
+
+def test_connection_is_read_only_even_without_authorizer(db):
+    conn = open_readonly(db)
+    conn.set_authorizer(None)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        conn.execute("DELETE FROM item")
+    assert conn.execute("PRAGMA query_only").fetchone() == (1,)
+
+
+def test_error_categories(db):
+    cases = {
+        "SELECT name FROM nope": NO_SUCH_TABLE,
+        "SELECT nope FROM item": NO_SUCH_COLUMN,
+        "SELEC name FROM item": SYNTAX_ERROR,
+        "SELECT name FROM item WHERE": SYNTAX_ERROR,
+        "SELECT 'unterminated FROM item": SYNTAX_ERROR,
+        "SELECT nofunc(name) FROM item": EXEC_ERROR,
+        "": SYNTAX_ERROR,
+    }
+    results = execute_queries([(db, q) for q in cases], timeout=2, workers=1)
+    assert [r.error for r in results] == list(cases.values())
+    assert classify_error("interrupted") == TIMEOUT
+
+
+def test_trailing_semicolon_and_literal_semicolons_are_one_statement(db):
+    r = execute_query(db, "SELECT name FROM item WHERE name = 'a;b' ; ", timeout=2)
+    assert r.ok and r.rows == []
+    assert execute_query(db, "SELECT ';' -- ; comment\n", timeout=2).rows == [(";",)]
+
+
+def test_split_statements():
+    assert split_statements("SELECT 'a;b'; DROP TABLE t;") == ["SELECT 'a;b'", "DROP TABLE t"]
+    assert split_statements('SELECT "x;y" FROM t /* ; */ -- ;') == ['SELECT "x;y" FROM t /* ; */ -- ;']
+    assert split_statements("SELECT 'it''s;'") == ["SELECT 'it''s;'"]
+    assert split_statements(" ; -- nothing\n ;") == []
+
+
+def test_results_come_back_in_order_and_duplicates_run_once(db):
+    jobs = [(db, f"SELECT {i}, count(*) FROM item WHERE id < {i}") for i in range(40)] * 2
+    results = execute_queries(jobs, timeout=5, workers=2)
+    assert [r.rows for r in results] == [[(i, i)] for i in range(40)] * 2
+
+
+def test_workers_zero_runs_in_process(db):
+    with SQLRunner(workers=0, timeout=2) as runner:
+        out = runner.run([(db, "SELECT max(id) FROM item"), (db, "SELECT nope FROM item")])
+    assert out[0].rows == [(999,)] and out[1].error == NO_SUCH_COLUMN
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs SIGSTOP to freeze a worker")
+def test_watchdog_kills_a_stuck_worker_and_replaces_it(db):
+    # A frozen worker stands in for a C call that never returns to SQLite's VM (where the
+    # progress handler cannot interrupt it): only the parent's watchdog can end it.
+    with SQLRunner(workers=1, timeout=0.5, grace=0.5) as runner:
+        assert runner.run([(db, "SELECT 1")])[0].rows == [(1,)]
+        stuck = runner._pool[0].proc
+        os.kill(stuck.pid, signal.SIGSTOP)
+        t0 = time.monotonic()
+        r = runner.run([(db, "SELECT 2")])[0]
+        assert r.error == TIMEOUT and "killed" in r.message
+        assert time.monotonic() - t0 < 5
+        assert not stuck.is_alive()
+        assert runner.run([(db, "SELECT 3")])[0].rows == [(3,)]  # a fresh worker took over
+
+
+def test_missing_database_is_an_error_not_a_new_file(tmp_path):
+    missing = tmp_path / "nope.sqlite"
+    r = execute_query(missing, "SELECT 1", timeout=1)
+    assert r.error == EXEC_ERROR and "not found" in r.message
+    assert not missing.exists()
+
+
+def test_result_size_is_capped(db):
+    assert execute_query(db, "SELECT id FROM item", timeout=2, max_rows=1000).ok
+    r = execute_query(db, "SELECT a.id FROM item a, item b", timeout=5, max_rows=1000)
+    assert r.error == EXEC_ERROR and "more than 1000 rows" in r.message
+    assert execute_queries([(db, "SELECT id FROM item")], timeout=2, workers=1, max_rows=10)[0].error == EXEC_ERROR
