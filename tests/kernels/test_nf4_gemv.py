@@ -54,8 +54,10 @@ for i, (N, K, bs, dq, M, dt, has_bias, over) in enumerate(cases):
         x = torch.randn(2, 3, 2 * K, generator=g).to(dtype)[..., ::2]
     y = nf4_gemv_triton(x, q, bias, **over)
     ref = x.float() @ dequantize_nf4(q, dtype).float().T + (0 if bias is None else bias)
+    mag = x.float().abs() @ dequantize_nf4(q, dtype).float().abs().T  # sum_k |x_k w_k|: scale of rounding error
     out.append({"shape_ok": list(y.shape) == list(ref.shape), "dtype_ok": y.dtype == dtype,
-                "y": y.float().reshape(-1).tolist(), "ref": ref.reshape(-1).tolist()})
+                "y": y.float().reshape(-1).tolist(), "ref": ref.reshape(-1).tolist(),
+                "mag": mag.reshape(-1).tolist(), "K": K})
 print(json.dumps(out))
 """
 
@@ -68,8 +70,13 @@ def interpreted():
     return run_interpreted(_WORKER, json.dumps(CASES))
 
 
-def assert_within(y: torch.Tensor, ref: torch.Tensor, dt: str, what: str):
+def assert_within(y: torch.Tensor, ref: torch.Tensor, dt: str, what: str, mag: torch.Tensor | None = None, K: int = 0):
     tol = REL[dt] * ref.abs() + REL[dt] * 1e-2 * ref.abs().max()  # relative, plus a floor for cancellation
+    if mag is not None:
+        # A sum of K fp32 products in another order differs by ~sqrt(K) * 2^-24 * sum_k |x_k w_k|
+        # (random-walk rounding; the worst case is K times that). Outputs that cancel to near zero
+        # need this floor: seen on an AMD EPYC (K=256, |y - ref| = 3.4e-5 at max |ref| 104).
+        tol = tol + 4 * K ** 0.5 * 2.0 ** -24 * mag
     bad = (y - ref).abs() > tol
     assert not bad.any(), (f"{what}: {int(bad.sum())} of {y.numel()} outputs off, worst "
                            f"{(y - ref).abs().max().item():.3g} (max |ref| {ref.abs().max().item():.3g})")
@@ -79,7 +86,8 @@ def assert_within(y: torch.Tensor, ref: torch.Tensor, dt: str, what: str):
 def test_kernel_matches_dequant_matmul_under_interpreter(interpreted, i):
     r = interpreted[i]
     assert r["shape_ok"] and r["dtype_ok"]
-    assert_within(torch.tensor(r["y"]), torch.tensor(r["ref"]), CASES[i][5], CASE_IDS[i])
+    assert_within(torch.tensor(r["y"]), torch.tensor(r["ref"]), CASES[i][5], CASE_IDS[i],
+                  torch.tensor(r["mag"]), r["K"])
 
 
 def test_torch_twin_and_dispatch_on_cpu(monkeypatch):
