@@ -41,7 +41,7 @@ from engine import decoding  # the module: a test swaps decoding.generate for a 
 from engine.adapter import load_adapter
 from engine.config import DataConfig
 from engine.data import encode_examples
-from engine.devices import resolve_device, resolve_dtype
+from engine.devices import auto_reason, resolve_device, resolve_dtype
 from engine.eval_files import (EvalError, add_difficulty_table, check_databases, dialect_of, score_with_progress,
                                scoring_example)
 from engine.sql.datasets import load_examples
@@ -103,6 +103,8 @@ def load_for_eval(cfg, adapter: str | Path | None = None):
     adapter_path = check_adapter_dir(adapter) if adapter else None
     device = resolve_device(cfg.model.device)
     dtype = resolve_dtype(cfg.model.dtype, device)
+    if cfg.model.dtype == "auto":
+        print(auto_reason(device), file=sys.stderr)
     model = load_model(cfg.model.source, dtype=dtype, device=device, quantize=cfg.model.quantize,
                        skip_modules=cfg.model.skip_modules, blocksize=cfg.model.blocksize,
                        double_quant=cfg.model.double_quant)

@@ -51,7 +51,7 @@ from engine.adapter import save_adapter
 from engine.batches import collate, data_fingerprint, epoch_batches
 from engine.config import save_config
 from engine.data import data_report, prepare_data
-from engine.devices import model_device, peak_memory, resolve_device, resolve_dtype, resolve_precision
+from engine.devices import auto_reason, model_device, peak_memory, resolve_device, resolve_dtype, resolve_precision
 from engine.lora import apply_lora
 from engine.merge import export_merged
 from engine.schedule import lr_at, warmup_steps_for
@@ -336,6 +336,8 @@ def format_summary(s: dict) -> str:
 def build_model(cfg) -> nn.Module:
     """Load the [model] checkpoint (NF4 when asked) and, in LoRA mode, inject the [lora] adapter."""
     device = resolve_device(cfg.model.device)
+    if "auto" in (cfg.model.dtype, cfg.train.precision):
+        print(auto_reason(device), file=sys.stderr)
     model = load_model(cfg.model.source, dtype=resolve_dtype(cfg.model.dtype, device), device=device,
                        quantize=cfg.model.quantize, skip_modules=cfg.model.skip_modules,
                        blocksize=cfg.model.blocksize, double_quant=cfg.model.double_quant)

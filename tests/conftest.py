@@ -13,3 +13,11 @@ def one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
+
+
+@pytest.fixture(autouse=True)
+def fp32_auto_on_every_cpu(monkeypatch):
+    """"auto" precision picks bf16 on CPUs with AMX / AVX512-BF16 (engine/devices.py). The suite's
+    references are fp32, so it pins the choice to fp32 on every CPU, keeping the same numbers
+    everywhere; tests/engine/test_devices.py checks the detection itself."""
+    monkeypatch.setenv("SQLORA_CPU_BF16", "0")
