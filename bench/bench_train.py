@@ -111,7 +111,7 @@ def matmul_tflops(device: torch.device, smoke: bool) -> dict:
         a @ b
     sync(device)
     dt = time.perf_counter() - t
-    return {"n": n, "reps": reps, "tflops": round(2 * n**3 * reps / dt / 1e12, 3)}
+    return {"n": n, "reps": reps, "tflops": float(f"{2 * n**3 * reps / dt / 1e12:.4g}")}  # 4 significant digits: a slow CPU rounds to 0.0 at 3 decimals
 
 
 # ----------------------------------------------------------------------------------------------
@@ -319,7 +319,7 @@ def main(argv=None):
             if "error" not in rec:
                 fpt = flops_per_token(cfg, T)["total"]
                 rec["tflops"] = float(f"{fpt * rec['tokens_per_s'] / 1e12:.4g}")
-                rec["pct_of_matmul"] = round(100 * rec["tflops"] / rate["tflops"], 2)
+                rec["pct_of_matmul"] = round(100 * rec["tflops"] / rate["tflops"], 2) if rate["tflops"] > 0 else float("nan")
                 if engine.startswith("ours"):
                     rec["predicted_peak_mb_engine_memory"] = predicted_mb(cfg, B, T, device)
             rows.append(rec)
