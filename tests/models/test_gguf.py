@@ -243,3 +243,67 @@ def test_real_model_matches_transformers(name):
         want = ref.generate(ids, max_new_tokens=24, do_sample=False, eos_token_id=list(tok.stop_token_ids),
                             pad_token_id=tok.pad_token_id)[0, ids.shape[1]:].tolist()
         assert list(out[0].token_ids) == want, (text, out[0].text)
+
+
+# ----------------------------------------------------------------------------- the Qwen2.5 tokenizer
+
+QWEN_TOKENIZER = REPO.parent / "shared" / "data" / "tokenizers" / "qwen2.5" / "tokenizer.json"
+SPIDER_DEV = REPO.parent / "shared" / "data" / "spider" / "dev.json"
+
+
+def _strings() -> list[str]:
+    import json
+    rows = json.loads(SPIDER_DEV.read_text())[::7][:120]
+    fixed = ["SELECT count(*) FROM singer", "  leading and trailing  ", "tabs\tand\nnew\r\nlines", "Zoë, café, naïve",
+             "日本語のテキスト", "emoji 🙂 and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "1234567890 3.14159 -42", "x<|im_end|>y<|im_start|>user\n",
+             "<tool_call>{\"a\": 1}</tool_call>", "it's they're we'll I'd", "WHERE T1.id = T2.id AND name LIKE '%a%'"]
+    return fixed + [r["question"] for r in rows] + [r["query"] for r in rows]
+
+
+def test_qwen25_tokenizer_rebuilt_from_gguf(tmp_path):
+    """A GGUF carrying the Qwen2.5 vocabulary (as llama.cpp's converter writes it) gives the ids of the
+    real tokenizer.json and of transformers' GGUF tokenizer on ~250 strings (Spider questions and SQL,
+    unicode, digits, special tokens)."""
+    if not (QWEN_TOKENIZER.exists() and SPIDER_DEV.exists()):
+        pytest.skip("needs ../shared/data (the Qwen2.5 tokenizer and Spider dev)")
+    import json
+
+    import gguf
+    from tokenizers import Tokenizer
+
+    real = Tokenizer.from_file(str(QWEN_TOKENIZER))
+    spec = json.loads(QWEN_TOKENIZER.read_text())
+    vocab = spec["model"]["vocab"]
+    tokens = [None] * (max(vocab.values()) + 1)
+    for t, i in vocab.items():
+        tokens[i] = t
+    types = [1] * len(tokens)
+    for added in sorted(spec["added_tokens"], key=lambda a: a["id"]):
+        assert added["id"] == len(tokens)
+        tokens.append(added["content"])
+        types.append(3 if added["special"] else 4)
+    merges = [m if isinstance(m, str) else " ".join(m) for m in spec["model"]["merges"]]
+    w = gguf.GGUFWriter(str(tmp_path / "qwen.gguf"), "qwen2")
+    w.add_tokenizer_model("gpt2")
+    w.add_tokenizer_pre("qwen2")
+    w.add_token_list(tokens)
+    w.add_token_types(types)
+    w.add_token_merges(merges)
+    w.add_eos_token_id(tokens.index("<|im_end|>"))
+    w.add_pad_token_id(tokens.index("<|endoftext|>"))
+    w.add_chat_template("{{ messages[0]['content'] }}")
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    ours = load_tokenizer(tmp_path / "qwen.gguf")
+    from transformers import AutoTokenizer
+    ref = AutoTokenizer.from_pretrained(tmp_path, gguf_file="qwen.gguf")
+    strings = _strings()
+    assert len(strings) > 200
+    for s in strings:
+        ids = ours.encode(s)
+        assert ids == real.encode(s, add_special_tokens=False).ids, s
+        assert ids == ref.encode(s, add_special_tokens=False), s
+        assert ours.decode(ids) == s
+    assert ours.encode("SELECT count(*) FROM singer") == [4858, 1760, 28671, 4295, 22757]
