@@ -21,3 +21,11 @@ def fp32_auto_on_every_cpu(monkeypatch):
     references are fp32, so it pins the choice to fp32 on every CPU, keeping the same numbers
     everywhere; tests/engine/test_devices.py checks the detection itself."""
     monkeypatch.setenv("SQLORA_CPU_BF16", "0")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test skipped for want of CUDA carries the `gpu` marker, so `pytest -m gpu` runs exactly
+    the CUDA-only tests on a GPU machine (bench/gpu_all.sh)."""
+    for item in items:
+        if any("CUDA" in str(m.kwargs.get("reason", "")) for m in item.iter_markers("skipif")):
+            item.add_marker(pytest.mark.gpu)
