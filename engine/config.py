@@ -66,7 +66,7 @@ def _at_least(section: str, key: str, value, low, *, strict: bool = False) -> No
 @dataclass(frozen=True)
 class ModelSection:
     source: str = ""  # checkpoint directory (config.json + *.safetensors) or hub id; required
-    dtype: str = "auto"  # compute dtype of unquantized weights: auto (bf16 if the GPU has it, fp16 on older GPUs, fp32 on CPU) | bf16 | fp16 | fp32
+    dtype: str = "auto"  # compute dtype of unquantized weights: auto (bf16 if the GPU has it, fp16 on older GPUs; on CPU bf16 with AMX / AVX512-BF16, else fp32: engine/devices.py) | bf16 | fp16 | fp32
     quantize: str | None = None  # "nf4": decoder linears stored as NF4 (QLoRA); leave out for dense weights
     double_quant: bool = True  # NF4 only: quantize the per-block absmax scales too (QLoRA's double quantization)
     blocksize: int = 64  # NF4 only: weights per absmax block
@@ -154,7 +154,7 @@ class TrainSection:
     save_every: int = 0  # also checkpoint every N optimizer steps (0 = only at the end of each epoch)
     keep_last: int = 2  # checkpoints kept (older ones are deleted)
     log_every: int = 10  # optimizer steps between log lines / metrics.jsonl rows
-    precision: str = "auto"  # autocast: auto (bf16 if supported, fp16 with loss scaling on older GPUs, fp32 on CPU) | bf16 | fp16 | fp32
+    precision: str = "auto"  # autocast: auto (bf16 if supported, fp16 with loss scaling on older GPUs; on CPU bf16 with AMX / AVX512-BF16, else fp32) | bf16 | fp16 | fp32
     wandb: bool = False  # also log to Weights & Biases (needs the wandb package)
     wandb_project: str = "sqlora"  # W&B project name
     wandb_run_name: str = ""  # W&B run name ("" = the run directory's name)

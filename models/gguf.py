@@ -19,6 +19,7 @@ permutation is undone here. `qwen2` / `qwen3` files are written unpermuted.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,8 +42,6 @@ LAYER_NAMES = {
 }
 # Dequantize this many elements at a time, so a large tensor never has several float32 temporaries.
 CHUNK_ELEMENTS = 1 << 23
-# Metadata arrays larger than this are left unread unless asked for (the vocabulary is 150k strings).
-MAX_ARRAY_PREVIEW = 64
 
 
 def import_gguf():
@@ -114,10 +113,10 @@ class GGUFCheckpoint:
             raise CheckpointError(f"{self.path}: not a readable GGUF file ({type(e).__name__}: {e}); "
                                   f"{size} bytes on disk: truncated or corrupt?") from None
         self.dequantize = gguf.quants.dequantize
-        self.supported_types = _dequantizable_types(gguf)
         self.arch = self.metadata("general.architecture")
         if not model:
             return
+        self.supported_types = _dequantizable_types(gguf)  # probed once per process
         if self.arch not in ARCHITECTURES:
             raise CheckpointError(f"{self.path}: GGUF architecture {self.arch!r} is not supported "
                                   f"(supported: {', '.join(ARCHITECTURES)})")
@@ -236,7 +235,8 @@ def _short_float(x) -> float:
     return float(np.format_float_positional(np.float32(x), unique=True, trim="-"))
 
 
-def _dequantizable_types(gguf) -> set:
+@functools.cache
+def _dequantizable_types(gguf) -> frozenset:
     """GGML types the installed `gguf` can turn back into floats (probed on one zero block each:
     the package defines a class for every type but implements dequantization for most, not all)."""
     kinds = set()
@@ -249,4 +249,4 @@ def _dequantizable_types(gguf) -> set:
         except Exception:  # NotImplementedError for the types it can't read
             continue
         kinds.add(qtype)
-    return kinds
+    return frozenset(kinds)

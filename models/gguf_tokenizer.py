@@ -96,13 +96,14 @@ def gguf_backend(ckpt: GGUFCheckpoint) -> HFTokenizer:
     backend.decoder = decoders.ByteLevel()
     backend.post_processor = processors.ByteLevel(trim_offsets=False)
     # Control tokens (<|im_end|>) are special; user-defined ones (<tool_call>) are matched whole but not special.
-    special = [AddedToken(t, special=True, normalized=False) for t, k in zip(tokens, types) if k == CONTROL]
-    plain = [AddedToken(t, special=False, normalized=False) for t, k in zip(tokens, types) if k == USER_DEFINED]
-    backend.add_special_tokens(special)
-    backend.add_tokens(plain)
-    for t in special + plain:
-        if backend.token_to_id(t.content) != tokens.index(t.content):
-            raise CheckpointError(f"{ckpt.path}: added token {t.content!r} would not keep its id")
+    added = {i: t for i, (t, k) in enumerate(zip(tokens, types)) if k in (CONTROL, USER_DEFINED)}
+    backend.add_special_tokens([AddedToken(t, special=True, normalized=False) for i, t in added.items()
+                                if types[i] == CONTROL])
+    backend.add_tokens([AddedToken(t, special=False, normalized=False) for i, t in added.items()
+                        if types[i] == USER_DEFINED])
+    for i, t in added.items():
+        if backend.token_to_id(t) != i:
+            raise CheckpointError(f"{ckpt.path}: added token {t!r} (id {i}) would not keep its id")
     return backend
 
 

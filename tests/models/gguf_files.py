@@ -124,11 +124,16 @@ def write_gguf(model, path: Path, *, types: dict[str, str] | None = None, defaul
             w.add_tensor(name, _random_k_blocks(*array.shape, qtype, seed + i), raw_dtype=qtype)
         else:
             w.add_tensor(name, gguf.quants.quantize(array, qtype), raw_dtype=qtype)
-    w.write_header_to_file()
-    w.write_kv_data_to_file()
-    w.write_tensors_to_file()
-    w.close()
-    return Path(path)
+    return finish(w, path)
+
+
+def finish(writer, path=None) -> Path | None:
+    """Write a GGUFWriter's header, metadata and tensors, and close it; returns `path` as a Path."""
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return None if path is None else Path(path)
 
 
 def byte_vocab(size: int) -> dict:

@@ -15,7 +15,7 @@ from models import CheckpointError, ModelConfigError, load_model, save_checkpoin
 from models.gguf import GGUFCheckpoint, find_gguf, hf_name, unpermute_qk  # noqa: E402
 from models.tokenizer import load_tokenizer  # noqa: E402
 from tests.paths import REPO  # noqa: E402
-from tests.models.gguf_files import byte_vocab, llama_permute, write_gguf  # noqa: E402
+from tests.models.gguf_files import byte_vocab, finish, llama_permute, write_gguf  # noqa: E402
 from tests.tiny_models import hf_model  # noqa: E402
 
 SHAPE = dict(vocab_size=300, hidden_size=256, intermediate_size=512)  # rows of 256: K-quant blocks fit
@@ -174,19 +174,13 @@ def test_unsupported_architecture_type_and_missing_metadata(tmp_path):
     w.add_head_count(2)
     w.add_layer_norm_rms_eps(1e-6)
     w.add_tensor("token_embd.weight", np.zeros((10, 8), np.int32))
-    w.write_header_to_file()
-    w.write_kv_data_to_file()
-    w.write_tensors_to_file()
-    w.close()
+    finish(w)
     with pytest.raises(CheckpointError, match=r"model.embed_tokens.weight: GGML type I32 cannot be dequantized \(supported: .*Q4_K"):
         load_model(tmp_path / "i.gguf")
     w = gguf.GGUFWriter(str(tmp_path / "m.gguf"), "qwen2")
     w.add_block_count(1)
     w.add_tensor("token_embd.weight", np.zeros((10, 8), np.float32))
-    w.write_header_to_file()
-    w.write_kv_data_to_file()
-    w.write_tensors_to_file()
-    w.close()
+    finish(w)
     with pytest.raises(CheckpointError, match="m.gguf: GGUF metadata lacks 'qwen2.attention.head_count'"):
         load_model(tmp_path / "m.gguf")
 
@@ -292,10 +286,7 @@ def test_qwen25_tokenizer_rebuilt_from_gguf(tmp_path):
     w.add_eos_token_id(tokens.index("<|im_end|>"))
     w.add_pad_token_id(tokens.index("<|endoftext|>"))
     w.add_chat_template("{{ messages[0]['content'] }}")
-    w.write_header_to_file()
-    w.write_kv_data_to_file()
-    w.write_tensors_to_file()
-    w.close()
+    finish(w)
     ours = load_tokenizer(tmp_path / "qwen.gguf")
     from transformers import AutoTokenizer
     ref = AutoTokenizer.from_pretrained(tmp_path, gguf_file="qwen.gguf")
