@@ -216,7 +216,8 @@ def generate_ids(model, input_ids: Sequence[Sequence[int]], *, max_new_tokens: i
                  stop_token_ids: Sequence[int] = (), pad_token_id: int = 0, seed: int = 0,
                  batch_size: int | None = None, progress: bool | None = None,
                  stop_check: Callable[[list[int]], bool] | None = None,
-                 fast: bool | None = None, cuda_graph: bool | None = None) -> list[list[Completion]]:
+                 fast: bool | None = None, cuda_graph: bool | None = None,
+                 on_batch: Callable[[list[int], list[list[Completion]]], None] | None = None) -> list[list[Completion]]:
     """Generate from token-id prompts; returns, per prompt in input order, `num_samples` Completions.
 
     input_ids:      one list of token ids (or 1-D tensor) per prompt, unpadded.
@@ -231,6 +232,8 @@ def generate_ids(model, input_ids: Sequence[Sequence[int]], *, max_new_tokens: i
                     paths choose the same tokens from the same logits.
     cuda_graph:     with the fast path, capture the step in a CUDA graph: None = on CUDA models;
                     False runs the same static step eagerly (to tell the graph's effect apart).
+    on_batch:       called after each batch with the batch's prompt indices (into input_ids) and
+                    their completions, e.g. to save answers as they come (eval.py resumes from them).
     The other arguments are described in `generate` and the module docstring.
     """
     settings = SamplingSettings(max_new_tokens, temperature, top_k, top_p, repetition_penalty)
@@ -271,6 +274,8 @@ def generate_ids(model, input_ids: Sequence[Sequence[int]], *, max_new_tokens: i
                                      fast, cuda_graph)
                 for i, completions in zip(batch, done):
                     results[i] = completions * (num_samples // rows_per_prompt)
+                if on_batch is not None:
+                    on_batch(list(batch), [results[i] for i in batch])
     finally:
         model.train(was_training)
     return results
@@ -307,7 +312,8 @@ def generate(model, tokenizer, prompts: Sequence[str | Sequence[int]], *, max_ne
              temperature: float = 0.0, top_k: int = 0, top_p: float = 1.0, num_samples: int = 1,
              repetition_penalty: float = 1.0, stop_strings: Sequence[str] = (), seed: int = 0,
              batch_size: int | None = None, progress: bool | None = None,
-             fast: bool | None = None) -> list[list[Completion]]:
+             fast: bool | None = None,
+             on_batch: Callable[[list[int], list[list[Completion]]], None] | None = None) -> list[list[Completion]]:
     """Generate completions for text prompts; returns, per prompt in input order, `num_samples` Completions.
 
     model:              a models.CausalLM (dense, NF4 or with LoRA), on any device.
@@ -326,6 +332,7 @@ def generate(model, tokenizer, prompts: Sequence[str | Sequence[int]], *, max_ne
     progress:           tqdm bar over batches; None shows it on a terminal only.
     fast:               None: the fast decode path on CUDA (static cache, CUDA graph, sampling on
                         the device), the reference loop elsewhere; True / False force it.
+    on_batch:           called after each batch with its prompt indices and their text completions.
     """
     if isinstance(prompts, str):
         raise TypeError("prompts must be a list of prompts; wrap a single prompt in a list")
@@ -333,14 +340,9 @@ def generate(model, tokenizer, prompts: Sequence[str | Sequence[int]], *, max_ne
     if any(not isinstance(s, str) or not s for s in stop_strings):
         raise ValueError(f"stop_strings={stop_strings!r}: every stop string must be a non-empty str")
     input_ids = [tokenizer.encode(p) if isinstance(p, str) else p for p in prompts]
-    results = generate_ids(model, input_ids, max_new_tokens=max_new_tokens, temperature=temperature, top_k=top_k,
-                           top_p=top_p, num_samples=num_samples, repetition_penalty=repetition_penalty,
-                           stop_token_ids=tokenizer.stop_token_ids, pad_token_id=tokenizer.pad_token_id, seed=seed,
-                           batch_size=batch_size, progress=progress, fast=fast,
-                           stop_check=_stop_string_check(tokenizer, stop_strings))
     stops = frozenset(tokenizer.stop_token_ids)
-    texts = []
-    for completions in results:
+
+    def with_text(completions: list[Completion]) -> list[Completion]:
         row = []
         for c in completions:
             ids = c.token_ids[:-1] if c.finish_reason == "stop_token" and c.token_ids[-1] in stops else c.token_ids
@@ -348,5 +350,19 @@ def generate(model, tokenizer, prompts: Sequence[str | Sequence[int]], *, max_ne
             text = trim_at_stop_strings(full, stop_strings)
             why = "stop_string" if len(text) < len(full) else c.finish_reason
             row.append(Completion(c.token_ids, why, text))
-        texts.append(row)
-    return texts
+        return row
+
+    texts: dict[int, list[Completion]] = {}
+
+    def batch_done(indices: list[int], done: list[list[Completion]]) -> None:
+        rows = [with_text(c) for c in done]
+        texts.update(zip(indices, rows))
+        if on_batch is not None:
+            on_batch(indices, rows)
+
+    results = generate_ids(model, input_ids, max_new_tokens=max_new_tokens, temperature=temperature, top_k=top_k,
+                           top_p=top_p, num_samples=num_samples, repetition_penalty=repetition_penalty,
+                           stop_token_ids=tokenizer.stop_token_ids, pad_token_id=tokenizer.pad_token_id, seed=seed,
+                           batch_size=batch_size, progress=progress, fast=fast,
+                           stop_check=_stop_string_check(tokenizer, stop_strings), on_batch=batch_done)
+    return [texts[i] if i in texts else with_text(r) for i, r in enumerate(results)]  # no batch ran: max_new_tokens 0

@@ -23,6 +23,10 @@ Outputs (engine.sql.reports.write_outputs), in `out_dir` (default <run_dir>/eval
     pred_spider.sql + gold_spider.sql   (Spider semantics) or predict_bird.json (BIRD): the
                        official evaluators' input formats, to cross-check with them
 
+Answers are saved batch by batch in <out_dir>/answers.partial.jsonl (engine/answer_log.py): a
+stopped run, started again with the same command, reuses them and generates the rest; the file
+goes once the outputs are written.
+
 `eval.py --score` and `--compare` (no model) are engine/eval_files.py, which also holds what both
 sides share: the scoring example shape, the dialect of a data.format, EvalError.
 """
@@ -39,6 +43,7 @@ from typing import Sequence
 
 from engine import decoding  # the module: a test swaps decoding.generate for a canned one
 from engine.adapter import load_adapter
+from engine.answer_log import AnswerLog, AnswerRow, fingerprint
 from engine.config import DataConfig
 from engine.data import encode_examples
 from engine.devices import auto_reason, resolve_device, resolve_dtype
@@ -83,6 +88,8 @@ def load_eval_set(data_cfg: DataConfig, tokenizer, *, max_examples: int = 0) -> 
 
 # ----------------------------------------------------------------------------- model, generation
 
+ANSWER_LOG = "answers.partial.jsonl"
+
 
 def default_out_dir(cfg, adapter: str | Path | None) -> Path:
     """<run_dir>/eval for a fine-tuned model, <run_dir>/eval-base for the base model alone."""
@@ -120,18 +127,50 @@ def load_for_eval(cfg, adapter: str | Path | None = None):
     return model, load_tokenizer(cfg.model.source, chat_template=cfg.model.chat_template or None), info
 
 
+GENERATION_KEYS = ("max_new_tokens", "temperature", "top_p", "top_k", "num_samples", "batch_size", "decode",
+                   "repetition_penalty")  # the [eval] settings the answers depend on
+
+
 def generate_answers(model, tokenizer, prompts: Sequence[Sequence[int]], eval_cfg, *, seed: int = 0,
-                     progress: bool | None = None) -> tuple[list[list[str]], dict]:
+                     progress: bool | None = None, log: AnswerLog | None = None) -> tuple[list[list[str]], dict]:
     """Raw answers (num_samples texts per prompt) with the [eval] decoding settings, and counts
-    of generated tokens and finish reasons."""
-    outs = decoding.generate(model, tokenizer, [list(p) for p in prompts], max_new_tokens=eval_cfg.max_new_tokens,
-                    temperature=eval_cfg.temperature, top_k=eval_cfg.top_k, top_p=eval_cfg.top_p,
-                    num_samples=eval_cfg.num_samples, repetition_penalty=eval_cfg.repetition_penalty, seed=seed,
-                    batch_size=eval_cfg.batch_size, progress=progress,
-                    fast={"auto": None, "fast": True, "reference": False}[eval_cfg.decode])
-    stats = {"generated_tokens": sum(len(c.token_ids) for row in outs for c in row),
-             "finish_reasons": dict(Counter(c.finish_reason for row in outs for c in row))}
-    return [[c.text for c in row] for row in outs], stats
+    of generated tokens and finish reasons. With a log, answers an earlier run saved there are
+    reused and each new batch is saved as it finishes (engine/answer_log.py)."""
+    done = log.load() if log else {}
+    todo = [i for i in range(len(prompts)) if i not in done]
+    if log:
+        log.start(done)
+        if done:
+            print(f"resuming: {len(done)} of {len(prompts)} answers from {log.path}; generating {len(todo)}",
+                  file=sys.stderr)
+    rows = dict(done)
+
+    def save(batch: list[int], completions) -> None:
+        new = [AnswerRow.of(c) for c in completions]
+        rows.update(zip((todo[j] for j in batch), new))
+        if log:
+            log.append([todo[j] for j in batch], new)
+
+    try:
+        outs = decoding.generate(model, tokenizer, [list(prompts[i]) for i in todo],
+                                 max_new_tokens=eval_cfg.max_new_tokens, temperature=eval_cfg.temperature,
+                                 top_k=eval_cfg.top_k, top_p=eval_cfg.top_p, num_samples=eval_cfg.num_samples,
+                                 repetition_penalty=eval_cfg.repetition_penalty, seed=seed,
+                                 batch_size=eval_cfg.batch_size, progress=progress,
+                                 fast={"auto": None, "fast": True, "reference": False}[eval_cfg.decode],
+                                 on_batch=save)
+    except KeyboardInterrupt:
+        if log:
+            print(f"{len(rows)} of {len(prompts)} answers are saved in {log.path}: the same command goes on "
+                  f"from there", file=sys.stderr)
+        raise
+    for i, row in zip(todo, outs):
+        rows.setdefault(i, AnswerRow.of(row))
+    ordered = [rows[i] for i in range(len(prompts))]
+    stats = {"generated_tokens": sum(sum(r.tokens) for r in ordered),
+             "finish_reasons": dict(Counter(f for r in ordered for f in r.finish)),
+             "resumed_answers": len(done)}
+    return [list(r.texts) for r in ordered], stats
 
 
 def predictions_from_answers(answers: Sequence[Sequence[str]]) -> list:
@@ -174,8 +213,12 @@ def evaluate_config(cfg, *, config_path: str | Path | None = None, adapter: str 
     print(f"evaluating {len(eval_set.examples)} examples of {eval_set.path} ({dialect} semantics){too_long}",
           file=sys.stderr)
 
+    eval_dict = cfg.to_dict()["eval"]
+    log = AnswerLog(out / ANSWER_LOG, fingerprint(
+        model_source=cfg.model.source, adapter=adapter, model_info=model_info, prompts=eval_set.prompts,
+        decoding={**{k: eval_dict[k] for k in GENERATION_KEYS}, "seed": cfg.train.seed}), len(eval_set.prompts))
     answers, gen_stats = generate_answers(model, tokenizer, eval_set.prompts, cfg.eval, seed=cfg.train.seed,
-                                          progress=progress)
+                                          progress=progress, log=log)
     t_generated = time.perf_counter()
     preds = predictions_from_answers(answers)
     records, summary = score_with_progress(preds, eval_set.examples, dialect=dialect, timeout=cfg.eval.timeout,
@@ -206,5 +249,6 @@ def evaluate_config(cfg, *, config_path: str | Path | None = None, adapter: str 
                     "generated_tokens_per_s": round(gen_stats["generated_tokens"] / gen_s, 1) if gen_s > 0 else None},
     }
     report = write_outputs(out, records, summary, meta=meta)
+    log.remove()  # the answers are in predictions.jsonl now
     report["out_dir"] = str(out)
     return report

@@ -390,3 +390,55 @@ def test_decode_switch_reaches_generate(world, tmp_path, monkeypatch):
         assert eval_cli.main([str(world["config"]), "--out", str(tmp_path / choice), "--workers", "1",
                               "--set", f"eval.decode={choice}"]) == 0
     assert seen == [False, True, None]
+
+
+def test_a_stopped_eval_resumes_with_the_same_answers(world, tmp_path, monkeypatch, capsys):
+    """Killed after its first batch, eval.py run again reuses the saved answers, generates only the
+    rest, and writes what an uninterrupted run writes; other settings or a torn line start over."""
+    decoding = sys.modules["engine.decoding"]
+    real = decoding.generate
+    argv = [str(world["config"]), "--workers", "1", "--set", "eval.batch_size=2"]
+    rc, _, err = run_main(argv + ["--out", str(tmp_path / "whole")], capsys)
+    assert rc == 0, err
+    whole = read_jsonl(tmp_path / "whole" / "predictions.jsonl")
+    assert not (tmp_path / "whole" / "answers.partial.jsonl").exists()
+
+    def stopped_after_one_batch(model, tokenizer, prompts, **kw):
+        def on_batch(indices, rows):
+            kw_on_batch(indices, rows)
+            raise KeyboardInterrupt
+        kw_on_batch = kw.pop("on_batch")
+        return real(model, tokenizer, prompts, on_batch=on_batch, **kw)
+
+    out = tmp_path / "resumed"
+    monkeypatch.setattr(decoding, "generate", stopped_after_one_batch)
+    rc, _, err = run_main(argv + ["--out", str(out)], capsys)
+    assert rc == 130 and f"2 of {len(ROWS)} answers are saved in" in err
+    saved = read_jsonl(out / "answers.partial.jsonl")
+    assert len(saved) == 1 + 2 and saved[0]["examples"] == len(ROWS)
+
+    asked = []
+
+    def spy(model, tokenizer, prompts, **kw):
+        asked.append(len(prompts))
+        return real(model, tokenizer, prompts, **kw)
+
+    monkeypatch.setattr(decoding, "generate", spy)
+    rc, _, err = run_main(argv + ["--out", str(out)], capsys)
+    assert rc == 0, err
+    assert asked == [len(ROWS) - 2] and f"resuming: 2 of {len(ROWS)} answers" in err
+    assert read_jsonl(out / "predictions.jsonl") == whole
+    assert json.loads((out / "report.json").read_text())["resumed_answers"] == 2
+    assert not (out / "answers.partial.jsonl").exists()
+
+    # a torn last line is answered again; answers of other settings are not reused
+    lines = "".join(json.dumps(r) + "\n" for r in saved)
+    (out / "answers.partial.jsonl").write_text(lines + '{"index": 2, "tex')
+    asked.clear()
+    rc, _, err = run_main(argv + ["--out", str(out)], capsys)
+    assert rc == 0 and asked == [len(ROWS) - 2] and "torn or malformed" in err
+    assert read_jsonl(out / "predictions.jsonl") == whole
+    (out / "answers.partial.jsonl").write_text(lines)
+    asked.clear()
+    rc, _, err = run_main(argv + ["--out", str(out), "--set", "eval.max_new_tokens=5"], capsys)
+    assert rc == 0 and asked == [len(ROWS)] and "starting over" in err
