@@ -1,6 +1,7 @@
 """Text-to-SQL evaluation: generate and score, score a predictions file, or compare two reports.
 
     python eval.py CONFIG [--adapter DIR] [--set section.key=value ...] [--out DIR] [--max-examples N]
+    python eval.py CONFIG --validity-only                            (no databases: sqlglot + schema validity)
     python eval.py --score PREDICTIONS --data spider:DIR            (DIR holds dev.json and database/)
     python eval.py --score PREDICTIONS --data bird:DIR --db-dir DIR/dev_databases
     python eval.py --score PREDICTIONS --data jsonl:FILE            (rows with question, sql, db_path)
@@ -39,6 +40,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--data", metavar="KIND:PATH", help="with --score: spider:DIR, bird:DIR or jsonl:FILE")
     p.add_argument("--db-dir", metavar="DIR", help="with --score: folder of <db_id>/<db_id>.sqlite (default: beside the dataset)")
     p.add_argument("--timeout", type=float, metavar="SECONDS", help="with --score: seconds per query (default: [eval] timeout's default)")
+    p.add_argument("--validity-only", action="store_true",
+                   help="no databases (e.g. BIRD's dev_tables.json alone): score sqlglot and schema validity and "
+                        "exact match instead of execution")
     p.add_argument("--workers", type=int, metavar="N", help="SQL worker processes (default: one per CPU)")
     p.add_argument("--compare", nargs=2, metavar=("REPORT_A", "REPORT_B"),
                    help="print two report.json side by side with B - A")
@@ -51,8 +55,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         p.error("--score needs --data KIND:PATH (spider:DIR, bird:DIR or jsonl:FILE)")
     if not args.score and (args.data or args.db_dir or args.timeout is not None):
         p.error("--data, --db-dir and --timeout go with --score (a config's [eval] timeout applies otherwise)")
-    if not args.config and (args.adapter or args.overrides or args.max_examples is not None):
-        p.error("--adapter, --set and --max-examples go with CONFIG")
+    if not args.config and (args.adapter or args.overrides or args.max_examples is not None or args.validity_only):
+        p.error("--adapter, --set, --max-examples and --validity-only go with CONFIG")
     return args
 
 
@@ -71,12 +75,14 @@ def main(argv=None) -> int:
                 cfg = load_config(args.config, overrides=args.overrides)
                 prepare_inputs(cfg)  # only what [data] build / [model] build ask for (the offline demo)
                 report = evaluate_config(cfg, config_path=args.config, adapter=args.adapter, out_dir=args.out,
-                                         max_examples=args.max_examples, workers=args.workers)
+                                         max_examples=args.max_examples, workers=args.workers,
+                                         validity_only=args.validity_only)
                 tuned = Path(cfg.train.run_dir) / "adapter"
                 if cfg.eval.side_by_side and not args.adapter and not args.out and tuned.is_dir():
                     print("\n".join(summary_lines(report)))
                     report = evaluate_config(cfg, config_path=args.config, adapter=tuned,
-                                             max_examples=args.max_examples, workers=args.workers)
+                                             max_examples=args.max_examples, workers=args.workers,
+                                             validity_only=args.validity_only)
                     print(compare_report_files(default_out_dir(cfg, None), default_out_dir(cfg, tuned)), end="")
     except SystemExit as e:
         return e.code

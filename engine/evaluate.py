@@ -52,6 +52,7 @@ from engine.eval_files import (EvalError, add_difficulty_table, check_databases,
 from engine.sql.datasets import load_examples
 from engine.sql.extract import extract_sql
 from engine.sql.reports import write_outputs
+from engine.sql.validity import schema_columns, score_without_databases
 from models import load_model
 from models.tokenizer import load_tokenizer
 
@@ -68,9 +69,10 @@ class EvalSet:
     skipped: tuple[str, ...]  # rows the loader skipped (data.on_bad_row = "skip")
 
 
-def load_eval_set(data_cfg: DataConfig, tokenizer, *, max_examples: int = 0) -> EvalSet:
+def load_eval_set(data_cfg: DataConfig, tokenizer, *, max_examples: int = 0, validity_only: bool = False) -> EvalSet:
     """The [data] eval_path examples (the first ``max_examples`` when > 0) and their prompts,
-    rendered as in training (engine.data.build_prompt_messages) and never dropped."""
+    rendered as in training (engine.data.build_prompt_messages) and never dropped. validity_only:
+    no databases needed; each example carries its schema's {table: [columns]} instead."""
     if not data_cfg.eval_path:
         raise EvalError("[data] eval_path is empty: set it to the evaluation file (e.g. spider/dev.json), "
                         "or pass --set data.eval_path=PATH")
@@ -81,7 +83,10 @@ def load_eval_set(data_cfg: DataConfig, tokenizer, *, max_examples: int = 0) -> 
     encoded = encode_examples(examples, tokenizer, data_cfg, training=False)
     assert len(encoded.items) == len(examples)  # evaluation prompts are never dropped
     scored = tuple(scoring_example(ex, data_cfg.format) for ex in examples)
-    check_databases(scored, data_cfg.eval_path, data_cfg.format)
+    if validity_only:
+        scored = tuple({**sc, "schema": schema_columns(ex.schema_info)} for sc, ex in zip(scored, examples))
+    else:
+        check_databases(scored, data_cfg.eval_path, data_cfg.format)
     return EvalSet(scored, tuple(tuple(it["input_ids"]) for it in encoded.items), str(data_cfg.eval_path),
                    len(encoded.too_long), tuple(loaded.skipped))
 
@@ -185,10 +190,12 @@ def predictions_from_answers(answers: Sequence[Sequence[str]]) -> list:
 
 def evaluate_config(cfg, *, config_path: str | Path | None = None, adapter: str | Path | None = None,
                     out_dir: str | Path | None = None, max_examples: int | None = None,
-                    workers: int | None = None, progress: bool | None = None) -> dict:
+                    workers: int | None = None, progress: bool | None = None, validity_only: bool = False) -> dict:
     """Generate for the eval set of a RunConfig, score, and write the outputs; returns the report.
 
     max_examples overrides eval.max_examples (0 = all). out_dir defaults to default_out_dir.
+    validity_only: no databases (e.g. BIRD's schema from dev_tables.json alone): score sqlglot
+    validity, schema validity and exact / token match (engine/sql/validity.py), not execution.
     """
     t0 = time.perf_counter()
     if not cfg.data.eval_path:
@@ -206,7 +213,7 @@ def evaluate_config(cfg, *, config_path: str | Path | None = None, adapter: str 
         print(f"note: eval.num_samples = {cfg.eval.num_samples} with greedy decoding (eval.temperature = 0) gives "
               f"identical samples; set eval.temperature > 0 for voting and pass@k to mean anything", file=sys.stderr)
     model, tokenizer, model_info = load_for_eval(cfg, adapter)
-    eval_set = load_eval_set(cfg.data, tokenizer, max_examples=limit)
+    eval_set = load_eval_set(cfg.data, tokenizer, max_examples=limit, validity_only=validity_only)
     t_loaded = time.perf_counter()
     too_long = (f"; {eval_set.too_long} prompts longer than data.max_len = {cfg.data.max_len} kept"
                 if eval_set.too_long else "")
@@ -221,10 +228,14 @@ def evaluate_config(cfg, *, config_path: str | Path | None = None, adapter: str 
                                           progress=progress, log=log)
     t_generated = time.perf_counter()
     preds = predictions_from_answers(answers)
-    records, summary = score_with_progress(preds, eval_set.examples, dialect=dialect, timeout=cfg.eval.timeout,
-                                           workers=workers, progress=progress)
+    if validity_only:
+        records, summary = score_without_databases(preds, eval_set.examples, dialect=dialect)
+    else:
+        records, summary = score_with_progress(preds, eval_set.examples, dialect=dialect, timeout=cfg.eval.timeout,
+                                               workers=workers, progress=progress)
     t_scored = time.perf_counter()
-    add_difficulty_table(records, summary, eval_set.examples)
+    if not validity_only:
+        add_difficulty_table(records, summary, eval_set.examples)
     for rec, raw in zip(records, answers):
         rec.setdefault("samples", None)  # the extracted samples when num_samples > 1
         rec["raw_outputs"] = raw

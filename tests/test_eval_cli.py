@@ -442,3 +442,60 @@ def test_a_stopped_eval_resumes_with_the_same_answers(world, tmp_path, monkeypat
     asked.clear()
     rc, _, err = run_main(argv + ["--out", str(out), "--set", "eval.max_new_tokens=5"], capsys)
     assert rc == 0 and asked == [len(ROWS)] and "starting over" in err
+
+
+def write_bird_without_databases(bird):
+    """BIRD's dev.json + dev_tables.json for the concerts questions, and no database."""
+    bird.mkdir()
+    levels = ["simple", "moderate", "challenging", "simple", "moderate", "simple"]
+    (bird / "dev.json").write_text(json.dumps([
+        {"question_id": i, "question": q, "evidence": "France is a country.", "SQL": g, "db_id": "concerts",
+         "difficulty": levels[i]} for i, (q, g, _) in enumerate(ROWS)]))
+    columns = [("singer", "singer_id"), ("singer", "name"), ("singer", "country"), ("singer", "age"),
+               ("concert", "concert_id"), ("concert", "singer_id"), ("concert", "year")]
+    tables = ["singer", "concert"]
+    (bird / "dev_tables.json").write_text(json.dumps([{
+        "db_id": "concerts", "table_names_original": tables, "table_names": tables,
+        "column_names_original": [[-1, "*"]] + [[tables.index(t), c] for t, c in columns],
+        "column_names": [[-1, "*"]] + [[tables.index(t), c] for t, c in columns],
+        "column_types": ["text"] + ["number", "text", "text", "number", "number", "number", "number"],
+        "primary_keys": [1, 5], "foreign_keys": [[6, 1]]}]))
+
+
+def test_validity_only_scores_bird_without_databases(world, tmp_path, monkeypatch):
+    """--validity-only: no database needed; sqlglot validity, schema validity (no unknown table or
+    column) and exact match, hand-computed; BIRD's evidence reaches the prompt."""
+    from engine.decoding import Completion
+
+    bird = tmp_path / "bird"
+    write_bird_without_databases(bird)
+    answers = {0: ROWS[0][1],                      # gold: valid, schema-valid, exact
+               1: "SELECT nme FROM singer",        # parses, unknown column
+               2: "I cannot answer that.",         # no SQL
+               3: "SELECT name FROM singers",      # parses, unknown table
+               4: "SELECT name FROM singer WHERE", # does not parse
+               5: ROWS[5][2].replace("concerts", "concert")}  # valid, schema-valid, not exact
+    seen = []
+
+    def canned(model, tokenizer, prompts, **kw):
+        seen.extend(tokenizer.decode(p) for p in prompts)
+        return [[Completion((1,), "stop_token", answers[i])] for i in range(len(prompts))]
+
+    monkeypatch.setattr(sys.modules["engine.decoding"], "generate", canned)
+    argv = [str(world["config"]), "--set", "data.format=bird", "--set", f"data.eval_path={bird / 'dev.json'}",
+            "--out", str(tmp_path / "v"), "--workers", "1"]
+    assert eval_cli.main(argv) == 2  # without --validity-only: execution needs the databases (one-line error)
+    assert eval_cli.main(argv + ["--validity-only"]) == 0
+    assert all("France is a country." in p for p in seen)
+    report = json.loads((tmp_path / "v" / "report.json").read_text())
+    assert report["count"] == 6 and "execution_accuracy" not in report
+    assert report["valid_sql"] == pytest.approx(4 / 6)
+    assert report["schema_valid"] == pytest.approx(2 / 6)
+    assert report["exact_match"] == pytest.approx(1 / 6)
+    assert report["hallucination_rate"] == pytest.approx(2 / 4)
+    assert report["outcomes"] == {"parses": 4, "syntax_error": 1, "no_sql": 1}
+    table = report["validity_by_difficulty"]
+    assert table["simple"]["count"] == 3 and table["simple"]["schema_valid"] == pytest.approx(2 / 3)  # rows 0, 5
+    rows = read_jsonl(tmp_path / "v" / "predictions.jsonl")
+    assert rows[1]["hallucinated"] == ["nme"] and rows[3]["hallucinated"] == ["singers"]
+    assert "schema_valid" in (tmp_path / "v" / "report.md").read_text()

@@ -15,7 +15,7 @@ EMPTY_PREDICTION = "SELECT"  # written for a missing prediction: keeps files ali
 
 # ----------------------------------------------------------------------------- reports
 
-REPORT_FIGURES = ("execution_accuracy", "valid_sql", "exact_match", "token_match", "hallucination_rate")
+REPORT_FIGURES = ("execution_accuracy", "valid_sql", "schema_valid", "exact_match", "token_match", "hallucination_rate")
 
 
 def format_bucket_table(table: dict[str, dict]) -> str:
@@ -49,6 +49,12 @@ def format_report_md(report: dict) -> str:
         lines += [f"| pass@{k} | {v:.4f} |" for k, v in report["pass_at_k"].items()]
     if bucket_key in report:
         lines += ["", f"## {bucket_key.replace('_', ' ')}", "", format_bucket_table(report[bucket_key])]
+    validity_key = "validity_" + bucket_key
+    if validity_key in report:  # scored without databases (engine/sql/validity.py)
+        lines += ["", f"## {validity_key.replace('_', ' ')}", "", f"{report.get('scoring', '')}", "",
+                  "| bucket | count | valid_sql | schema_valid | exact_match |", "|---|---:|---:|---:|---:|"]
+        lines += [f"| {name} | {row['count']} | {row['valid_sql']:.3f} | {row['schema_valid']:.3f} | "
+                  f"{row['exact_match']:.3f} |" for name, row in report[validity_key].items()]
     if "outcomes" in report:
         lines += ["", "## outcomes", "", "| outcome | count |", "|---|---:|"]
         lines += [f"| {k} | {v} |" for k, v in report["outcomes"].items()]
