@@ -16,10 +16,10 @@ from pathlib import Path
 
 import torch
 from safetensors import safe_open
-from safetensors.torch import save_file
 from torch import nn
 
 from engine.lora import LoRALinear, LoraReport, inject, lora_modules, lora_state_dict, report, resolve_targets
+from engine.run_dir import save_safetensors
 
 ADAPTER_CONFIG = "adapter_config.json"
 ADAPTER_WEIGHTS = "adapter_model.safetensors"
@@ -77,7 +77,7 @@ def save_adapter(model: nn.Module, path, *, base_model_name_or_path: str | None 
     tensors = {PEFT_PREFIX + key: t.detach().to("cpu", torch.float32).contiguous()
                for key, t in lora_state_dict(model).items()}
     path.mkdir(parents=True, exist_ok=True)
-    save_file(tensors, str(path / ADAPTER_WEIGHTS), metadata={"format": "pt"})
+    save_safetensors(tensors, path / ADAPTER_WEIGHTS, metadata={"format": "pt"})
     (path / ADAPTER_CONFIG).write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
     return path
 

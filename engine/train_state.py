@@ -18,10 +18,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 from torch import nn
 
 from engine.adapter import save_adapter
+from engine.run_dir import save_safetensors
 
 CHECKPOINTS = "checkpoints"
 
@@ -84,8 +85,8 @@ def save_train_state(run_dir, model: nn.Module, optimizer, scaler, state: dict, 
     tmp = root / f".tmp-{final.name}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
-    save_file({n: p.detach().to("cpu").contiguous() for n, p in _trainable(model).items()},
-              str(tmp / "trainable.safetensors"))
+    save_safetensors({n: p.detach().to("cpu").contiguous() for n, p in _trainable(model).items()},
+                     tmp / "trainable.safetensors")
     if state.get("mode") == "lora":
         save_adapter(model, tmp / "adapter", base_model_name_or_path=getattr(model, "source", None))
     torch.save(optimizer.state_dict(), tmp / "optimizer.pt")
