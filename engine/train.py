@@ -54,6 +54,7 @@ from engine.data import data_report, prepare_data
 from engine.devices import auto_reason, model_device, peak_memory, resolve_device, resolve_dtype, resolve_precision
 from engine.lora import apply_lora
 from engine.merge import export_merged
+from engine.run_dir import RunLock
 from engine.schedule import lr_at, warmup_steps_for
 from engine.step import (NonFiniteLossError, accumulate_gradients, build_optimizer, evaluate_loss, optimizer_step,
                          prepare_model)
@@ -265,39 +266,39 @@ def train(model: nn.Module, items: list[dict], *, opts, run_dir, val_items: list
     if not items:
         raise ValueError("no training items")
     run_dir = Path(run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    loop = start(model, items, opts, run_dir, pad_id=pad_id)
-    restore(loop, resume)
-    total = loop.plan["total_steps"]
-    log = MetricsLog(run_dir, opts, resume_step=loop.position.step if resume else None, config=config)
-    bar = tqdm(total=total, initial=loop.position.step, desc="train", unit="step",
-               disable=None if progress is None else not progress, dynamic_ncols=True)
-    t_start = time.perf_counter()
-    record, last_val = {}, {}
-    try:
-        for epoch, s, n_steps, group in remaining_steps(loop):
-            record = run_step(loop, epoch, s, n_steps, group)
-            step, epoch_done = record["step"], s + 1 == n_steps
-            if step % opts.log_every == 0 or step == total:
-                log.log(record)
-            bar.set_postfix(loss=f"{record['loss']:.4f}", lr=f"{record['lr']:.2e}", tok_s=f"{record['tokens_per_s']:.0f}")
-            bar.update()
-            if epoch_done or step == total:
-                last_val = validate(loop, epoch, val_items, eval_hook, log)
-            if epoch_done or (opts.save_every and step % opts.save_every == 0) or step == total:
-                save_train_state(run_dir, model, loop.optimizer, loop.scaler,
-                                 loop.state(*((epoch + 1, 0) if epoch_done else (epoch, s + 1))),
-                                 keep_last=opts.keep_last)
-            if on_step is not None:
-                on_step(step, record)
-    finally:
-        bar.close()
-        log.close()
-    out = save_final(model, run_dir, opts.mode)
-    summary = run_summary(loop, record, last_val, out, wall=time.perf_counter() - t_start)
-    (run_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-    print(format_summary(summary), file=sys.stderr)
-    return summary
+    with RunLock(run_dir):  # a second process on this run dir stops here
+        loop = start(model, items, opts, run_dir, pad_id=pad_id)
+        restore(loop, resume)
+        total = loop.plan["total_steps"]
+        log = MetricsLog(run_dir, opts, resume_step=loop.position.step if resume else None, config=config)
+        bar = tqdm(total=total, initial=loop.position.step, desc="train", unit="step",
+                   disable=None if progress is None else not progress, dynamic_ncols=True)
+        t_start = time.perf_counter()
+        record, last_val = {}, {}
+        try:
+            for epoch, s, n_steps, group in remaining_steps(loop):
+                record = run_step(loop, epoch, s, n_steps, group)
+                step, epoch_done = record["step"], s + 1 == n_steps
+                if step % opts.log_every == 0 or step == total:
+                    log.log(record)
+                bar.set_postfix(loss=f"{record['loss']:.4f}", lr=f"{record['lr']:.2e}", tok_s=f"{record['tokens_per_s']:.0f}")
+                bar.update()
+                if epoch_done or step == total:
+                    last_val = validate(loop, epoch, val_items, eval_hook, log)
+                if epoch_done or (opts.save_every and step % opts.save_every == 0) or step == total:
+                    save_train_state(run_dir, model, loop.optimizer, loop.scaler,
+                                     loop.state(*((epoch + 1, 0) if epoch_done else (epoch, s + 1))),
+                                     keep_last=opts.keep_last)
+                if on_step is not None:
+                    on_step(step, record)
+        finally:
+            bar.close()
+            log.close()
+        out = save_final(model, run_dir, opts.mode)
+        summary = run_summary(loop, record, last_val, out, wall=time.perf_counter() - t_start)
+        (run_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+        print(format_summary(summary), file=sys.stderr)
+        return summary
 
 
 def run_summary(loop: Loop, last_record: dict, last_val: dict, out: Path, *, wall: float) -> dict:
@@ -355,15 +356,15 @@ def run_training(cfg, *, resume: bool = False, eval_hook: Callable | None = None
     Writes the resolved config to <run>/config.toml; returns the summary (see `train`).
     """
     run_dir = Path(cfg.train.run_dir)
-    seed_everything(cfg.train.seed)  # before apply_lora: the adapter's initialisation is seeded too
-    model = build_model(cfg)
-    tokenizer = load_tokenizer(cfg.model.source, chat_template=cfg.model.chat_template or None)
-    data = prepare_data(cfg.data, tokenizer)
-    if data.train is None:
-        raise ValueError("data.train_path is empty: training needs a training set")
-    data_report(data, tokenizer, file=sys.stderr, show_example=False)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    save_config(cfg, run_dir / "config.toml")
-    return train(model, list(data.train.items), opts=cfg.train, run_dir=run_dir,
-                 val_items=list(data.val.items) if data.val else None, resume=resume,
-                 pad_id=tokenizer.pad_token_id, eval_hook=eval_hook, progress=progress, config=cfg.to_dict())
+    with RunLock(run_dir):  # before the model is built: a second process on this run dir stops at once
+        seed_everything(cfg.train.seed)  # before apply_lora: the adapter's initialisation is seeded too
+        model = build_model(cfg)
+        tokenizer = load_tokenizer(cfg.model.source, chat_template=cfg.model.chat_template or None)
+        data = prepare_data(cfg.data, tokenizer)
+        if data.train is None:
+            raise ValueError("data.train_path is empty: training needs a training set")
+        data_report(data, tokenizer, file=sys.stderr, show_example=False)
+        save_config(cfg, run_dir / "config.toml")
+        return train(model, list(data.train.items), opts=cfg.train, run_dir=run_dir,
+                     val_items=list(data.val.items) if data.val else None, resume=resume,
+                     pad_id=tokenizer.pad_token_id, eval_hook=eval_hook, progress=progress, config=cfg.to_dict())

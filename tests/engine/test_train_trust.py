@@ -42,3 +42,36 @@ def test_written_files_follow_the_umask(tiny, tmp_path, umask_022):
     from engine.merge import export_merged
     export_merged(load_model(tiny, dtype=torch.float32), tmp_path / "merged")
     assert modes(tmp_path / "merged")["model.safetensors"] == 0o640
+
+
+def test_a_second_process_on_a_run_dir_is_refused_and_a_dead_ones_lock_is_taken(tiny, tmp_path):
+    """Two trainings on one run dir interleaved their metrics.jsonl lines (27, 29, 28, 30, ...) and
+    both wrote the adapter; now the second stops before writing anything, naming the first's pid."""
+    import signal
+    import subprocess
+    import sys
+
+    from engine.run_dir import RunDirError, RunLock
+    from tests.paths import REPO
+
+    run = tmp_path / "run"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from engine.run_dir import RunLock\n"
+                               f"with RunLock({str(run)!r}):\n    print('locked', flush=True); time.sleep(60)"],
+                              cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(RunDirError, match=rf"{run} is in use by another training process \(pid {holder.pid}"):
+            train(lora_model(tiny), make_items(8), opts=opts(), run_dir=run, progress=False)
+        assert sorted(p.name for p in run.iterdir()) == [".lock"]  # nothing written
+    finally:
+        holder.send_signal(signal.SIGKILL)  # a killed run leaves its lock file behind
+        holder.wait()
+    summary = train(lora_model(tiny), make_items(8), opts=opts(), run_dir=run, progress=False)
+    assert summary["steps"] == 2
+    # In one process: a second lock on the same dir is refused while the first is held.
+    with RunLock(run):
+        import fcntl
+        fd = os.open(run / ".lock", os.O_RDWR)
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.close(fd)
