@@ -9,6 +9,8 @@
   Nested `RunLock`s on one directory in one process are one lock (run_training locks before it
   builds the model, train locks again).
 - `writing(path, what)` turns an OSError into a `RunDirError` naming the path and the free space.
+- Temporary files and folders are named `.tmp-<name>-<pid>` beside what they become and renamed
+  into place; `remove_stale_temps` deletes those of processes that no longer run.
 - `save_safetensors(tensors, path)`: safetensors writes its files through a temporary file created
   0600, so they would ignore the user's umask; this gives them the mode `open()` would have.
 """
@@ -25,6 +27,7 @@ from pathlib import Path
 from safetensors.torch import save_file
 
 LOCK = ".lock"
+TMP_PREFIX = ".tmp-"
 
 
 class RunDirError(RuntimeError):
@@ -62,6 +65,40 @@ def writing(path, what: str):
         hint = "; free some space, then continue with --resume" if full else ""
         raise RunDirError(f"could not write {what} {path}: {reason}{where}; {_free_space(path)} free "
                           f"there{hint}") from None
+
+
+def temp_path(path) -> Path:
+    """Where `path` is written before it is renamed into place: .tmp-<name>-<pid> beside it."""
+    path = Path(path)
+    return path.with_name(f"{TMP_PREFIX}{path.name}-{os.getpid()}")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
+def remove_stale_temps(folder) -> list[Path]:
+    """Delete the .tmp-*-<pid> files and folders in `folder` whose process is gone (or is this one,
+    which has none open yet); returns what it removed."""
+    folder, removed = Path(folder), []
+    if not folder.is_dir():
+        return removed
+    for p in sorted(folder.iterdir()):
+        pid = p.name.rpartition("-")[2]
+        if not p.name.startswith(TMP_PREFIX) or (pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid))):
+            continue
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+        removed.append(p)
+    return removed
 
 
 def umask() -> int:

@@ -54,7 +54,7 @@ from engine.data import data_report, prepare_data
 from engine.devices import auto_reason, model_device, peak_memory, resolve_device, resolve_dtype, resolve_precision
 from engine.lora import apply_lora
 from engine.merge import export_merged
-from engine.run_dir import RunLock
+from engine.run_dir import RunLock, remove_stale_temps, writing
 from engine.schedule import lr_at, warmup_steps_for
 from engine.step import (NonFiniteLossError, accumulate_gradients, build_optimizer, evaluate_loss, optimizer_step,
                          prepare_model)
@@ -91,7 +91,7 @@ class MetricsLog:
                                         resume="allow")
 
     def log(self, record: dict):
-        with self.path.open("a") as f:
+        with writing(self.path, "the metrics"), self.path.open("a") as f:
             f.write(json.dumps(record) + "\n")
         if self.wandb is not None:
             self.wandb.log({k: v for k, v in record.items() if isinstance(v, (int, float))}, step=record.get("step"))
@@ -267,6 +267,8 @@ def train(model: nn.Module, items: list[dict], *, opts, run_dir, val_items: list
         raise ValueError("no training items")
     run_dir = Path(run_dir)
     with RunLock(run_dir):  # a second process on this run dir stops here
+        for stale in remove_stale_temps(run_dir / CHECKPOINTS) + remove_stale_temps(run_dir):
+            print(f"removed {stale}, left by a run that stopped while writing it", file=sys.stderr)
         loop = start(model, items, opts, run_dir, pad_id=pad_id)
         restore(loop, resume)
         total = loop.plan["total_steps"]
@@ -294,9 +296,10 @@ def train(model: nn.Module, items: list[dict], *, opts, run_dir, val_items: list
         finally:
             bar.close()
             log.close()
-        out = save_final(model, run_dir, opts.mode)
-        summary = run_summary(loop, record, last_val, out, wall=time.perf_counter() - t_start)
-        (run_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+        with writing(run_dir, "the trained weights and summary into"):
+            out = save_final(model, run_dir, opts.mode)
+            summary = run_summary(loop, record, last_val, out, wall=time.perf_counter() - t_start)
+            (run_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
         print(format_summary(summary), file=sys.stderr)
         return summary
 
@@ -364,7 +367,8 @@ def run_training(cfg, *, resume: bool = False, eval_hook: Callable | None = None
         if data.train is None:
             raise ValueError("data.train_path is empty: training needs a training set")
         data_report(data, tokenizer, file=sys.stderr, show_example=False)
-        save_config(cfg, run_dir / "config.toml")
+        with writing(run_dir / "config.toml", "the run config"):
+            save_config(cfg, run_dir / "config.toml")
         return train(model, list(data.train.items), opts=cfg.train, run_dir=run_dir,
                      val_items=list(data.val.items) if data.val else None, resume=resume,
                      pad_id=tokenizer.pad_token_id, eval_hook=eval_hook, progress=progress, config=cfg.to_dict())

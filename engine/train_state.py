@@ -4,7 +4,8 @@
 mode), the optimizer and GradScaler states, the RNG states (python, numpy, torch, cuda), and the
 data position (state.json: epoch, step in epoch, seed); the schedule is a function of the step.
 Each is written to a temporary directory and renamed into place, so a kill never leaves a half
-checkpoint; the last `keep_last` are kept. A model checkpoint (config.json + model.safetensors)
+checkpoint, and a failed write (a full disk) removes it and says where and how much space is
+free; the last `keep_last` are kept. A model checkpoint (config.json + model.safetensors)
 is models.save_checkpoint's; the adapter alone is engine.adapter.save_adapter's.
 """
 
@@ -22,7 +23,7 @@ from safetensors.torch import load_file
 from torch import nn
 
 from engine.adapter import save_adapter
-from engine.run_dir import save_safetensors
+from engine.run_dir import save_safetensors, temp_path, writing
 
 CHECKPOINTS = "checkpoints"
 
@@ -82,21 +83,26 @@ def save_train_state(run_dir, model: nn.Module, optimizer, scaler, state: dict, 
     final = root / f"step_{state['step']:07d}"
     if final.exists():
         return final  # this step is saved already (an epoch end that is also a save_every step)
-    tmp = root / f".tmp-{final.name}-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    save_safetensors({n: p.detach().to("cpu").contiguous() for n, p in _trainable(model).items()},
-                     tmp / "trainable.safetensors")
-    if state.get("mode") == "lora":
-        save_adapter(model, tmp / "adapter", base_model_name_or_path=getattr(model, "source", None))
-    torch.save(optimizer.state_dict(), tmp / "optimizer.pt")
-    if scaler is not None:
-        torch.save(scaler.state_dict(), tmp / "scaler.pt")
-    rng_json, rng_tensors = _rng_state()
-    torch.save(rng_tensors, tmp / "rng.pt")
-    (tmp / "rng.json").write_text(json.dumps(rng_json))
-    (tmp / "state.json").write_text(json.dumps(state, indent=2) + "\n")  # last: marks the checkpoint complete
-    os.replace(tmp, final)
+    tmp = temp_path(final)
+    try:
+        with writing(final, "the checkpoint"):
+            shutil.rmtree(tmp, ignore_errors=True)
+            tmp.mkdir()
+            save_safetensors({n: p.detach().to("cpu").contiguous() for n, p in _trainable(model).items()},
+                             tmp / "trainable.safetensors")
+            if state.get("mode") == "lora":
+                save_adapter(model, tmp / "adapter", base_model_name_or_path=getattr(model, "source", None))
+            torch.save(optimizer.state_dict(), tmp / "optimizer.pt")
+            if scaler is not None:
+                torch.save(scaler.state_dict(), tmp / "scaler.pt")
+            rng_json, rng_tensors = _rng_state()
+            torch.save(rng_tensors, tmp / "rng.pt")
+            (tmp / "rng.json").write_text(json.dumps(rng_json))
+            (tmp / "state.json").write_text(json.dumps(state, indent=2) + "\n")  # last: marks the checkpoint complete
+            os.replace(tmp, final)
+    except BaseException:  # a full disk, a kill signal turned exception: no half checkpoint stays behind
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     for old in train_state_dirs(run_dir)[:-keep_last]:
         shutil.rmtree(old, ignore_errors=True)
     return final

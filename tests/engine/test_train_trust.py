@@ -75,3 +75,44 @@ def test_a_second_process_on_a_run_dir_is_refused_and_a_dead_ones_lock_is_taken(
         with pytest.raises(BlockingIOError):
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         os.close(fd)
+
+
+def test_a_full_disk_names_the_path_and_the_free_space_and_leaves_no_temp_dirs(tiny, tmp_path, monkeypatch, capsys):
+    """ENOSPC while a checkpoint is written: a traceback and a .tmp-step_* folder left behind before;
+    now one line naming the checkpoint and the free space, no temporary folder, and a stale one from
+    a dead process is removed when the next run starts (one of a live process is left alone)."""
+    import errno
+    import subprocess
+    import sys
+
+    import engine.train_state as T
+    from engine.run_dir import RunDirError
+
+    run = tmp_path / "run"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = run / "checkpoints" / f".tmp-step_0000009-{int(dead.stdout)}"
+    live = run / "checkpoints" / f".tmp-step_0000009-{os.getppid()}"
+    for d in (stale, live):
+        (d / "adapter").mkdir(parents=True)
+    real_save = torch.save
+
+    def no_space(obj, f, *a, **k):
+        if str(f).endswith("optimizer.pt"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(f))
+        return real_save(obj, f, *a, **k)
+
+    monkeypatch.setattr(T.torch, "save", no_space)
+    with pytest.raises(RunDirError) as e:
+        train(lora_model(tiny), make_items(8), opts=opts(save_every=1), run_dir=run, progress=False)
+    msg = str(e.value)
+    assert msg.startswith(f"could not write the checkpoint {run}/checkpoints/step_0000001: No space left on device")
+    assert "optimizer.pt" in msg and " free there; free some space, then continue with --resume" in msg
+    assert "\n" not in msg
+    assert sorted(p.name for p in (run / "checkpoints").iterdir()) == [live.name]
+    assert f"removed {stale}" in capsys.readouterr().err
+    # The CLI prints it as one line, exit status 2.
+    from engine.cli import user_errors
+    with pytest.raises(SystemExit) as exit_:
+        with user_errors("train.py"):
+            raise e.value
+    assert exit_.value.code == 2 and capsys.readouterr().err == f"train.py: error: {msg}\n"
