@@ -11,6 +11,8 @@
 - `writing(path, what)` turns an OSError into a `RunDirError` naming the path and the free space.
 - Temporary files and folders are named `.tmp-<name>-<pid>` beside what they become and renamed
   into place; `remove_stale_temps` deletes those of processes that no longer run.
+- `replace_text(path, text)` writes a file whole or not at all; `intact_jsonl(path)` reads a log
+  that a run appends to, setting aside a last line torn by a kill or a full disk.
 - `save_safetensors(tensors, path)`: safetensors writes its files through a temporary file created
   0600, so they would ignore the user's umask; this gives them the mode `open()` would have.
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import json
 import os
 import shutil
 from pathlib import Path
@@ -117,6 +120,53 @@ def save_safetensors(tensors: dict, path, metadata: dict | None = None) -> Path:
     save_file(tensors, str(path), metadata=metadata)
     follow_umask(path)
     return Path(path)
+
+
+def replace_text(path, text: str) -> None:
+    """Write `text` to `path` atomically: a kill or a full disk leaves the old file or the new one."""
+    path = Path(path)
+    tmp = temp_path(path)
+    try:
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _json_object(line: bytes) -> dict | None:
+    try:
+        value = json.loads(line)
+    except ValueError:  # JSONDecodeError, or bytes cut inside a UTF-8 character
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def intact_jsonl(path) -> tuple[list[tuple[str, dict]], bytes]:
+    """(text, object) of each line of a JSONL log a run appends to, and its torn last line (b"" if none).
+
+    A kill or a full disk during a write can only tear the last line: it is returned apart when it
+    is not a JSON object. An earlier line that is not one was not written by a run: a RunDirError
+    names it (nothing is dropped silently).
+    """
+    path = Path(path)
+    lines = path.read_bytes().split(b"\n")
+    torn = lines.pop()  # what follows the last newline: b"" when the file ends with a whole line
+    if torn.strip(b"\0 \t\r") and _json_object(torn) is not None:
+        lines.append(torn)  # whole, only its newline missing
+        torn = b""
+    elif lines and torn == b"" and lines[-1].strip(b"\0 \t\r") and _json_object(lines[-1]) is None:
+        torn = lines.pop()  # a torn line whose newline got written (a full disk mid-line, then \n)
+    out = []
+    for i, line in enumerate(lines, 1):
+        if not line.strip(b"\0 \t\r"):
+            continue
+        record = _json_object(line)
+        if record is None:
+            raise RunDirError(f"{path}:{i}: not a JSON object ({line[:80]!r}); a run writes one per line: fix or "
+                              f"remove that line")
+        out.append((line.decode(), record))
+    return out, torn
 
 
 # ----------------------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ from engine.data import data_report, prepare_data
 from engine.devices import auto_reason, model_device, peak_memory, resolve_device, resolve_dtype, resolve_precision
 from engine.lora import apply_lora
 from engine.merge import export_merged
-from engine.run_dir import RunLock, remove_stale_temps, writing
+from engine.run_dir import RunLock, intact_jsonl, remove_stale_temps, replace_text, writing
 from engine.schedule import lr_at, warmup_steps_for
 from engine.step import (NonFiniteLossError, accumulate_gradients, build_optimizer, evaluate_loss, optimizer_step,
                          prepare_model)
@@ -72,12 +72,15 @@ class MetricsLog:
 
     def __init__(self, run_dir: Path, opts, *, resume_step: int | None, config: dict | None):
         self.path = Path(run_dir) / "metrics.jsonl"
-        if resume_step is None:
-            self.path.write_text("")
-        elif self.path.exists():  # drop lines logged after the checkpoint we resume from
-            keep = [line for line in self.path.read_text().splitlines()
-                    if line.strip() and json.loads(line).get("step", 0) <= resume_step]
-            self.path.write_text("".join(line + "\n" for line in keep))
+        keep = []
+        if resume_step is not None and self.path.exists():  # drop lines logged after the checkpoint
+            lines, torn = intact_jsonl(self.path)
+            if torn:
+                print(f"warning: {self.path}: dropped its torn last line ({len(torn)} bytes, {torn[:40]!r}...), "
+                      f"left by a run stopped while writing it", file=sys.stderr)
+            keep = [text for text, record in lines if record.get("step", 0) <= resume_step]
+        with writing(self.path, "the metrics"):
+            replace_text(self.path, "".join(text + "\n" for text in keep))
         self.wandb = None
         if opts.wandb:
             try:

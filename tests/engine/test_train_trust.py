@@ -9,7 +9,7 @@ import torch
 
 from engine.train import train
 from models import load_model
-from tests.engine.test_train import lora_model, make_items, opts
+from tests.engine.test_train import lora_model, make_items, metrics, opts
 from tests.tiny_models import save_tiny
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
@@ -116,3 +116,52 @@ def test_a_full_disk_names_the_path_and_the_free_space_and_leaves_no_temp_dirs(t
         with user_errors("train.py"):
             raise e.value
     assert exit_.value.code == 2 and capsys.readouterr().err == f"train.py: error: {msg}\n"
+
+
+class Killed(Exception):
+    pass
+
+
+def kill_at(step_to_die: int):
+    def on_step(step, record):
+        if step == step_to_die:
+            raise Killed
+    return on_step
+
+
+def same_run(a, b):
+    """Two runs' metrics.jsonl and adapters are equal (the losses, lrs and weights exactly)."""
+    from safetensors.torch import load_file
+    ra, rb = metrics(a), metrics(b)
+    assert [r["step"] for r in ra] == [r["step"] for r in rb]
+    for x, y in zip(ra, rb):
+        assert (x.get("loss"), x.get("lr"), x.get("grad_norm")) == (y.get("loss"), y.get("lr"), y.get("grad_norm"))
+    wa = load_file(str(a / "adapter" / "adapter_model.safetensors"))
+    wb = load_file(str(b / "adapter" / "adapter_model.safetensors"))
+    assert wa.keys() == wb.keys() and all(torch.equal(wa[k], wb[k]) for k in wa)
+
+
+def test_a_torn_last_metrics_line_does_not_block_resume(tiny, tmp_path, capsys):
+    """A kill in the middle of a metrics.jsonl write left '{"step": 6, "lo' at its end; --resume then
+    died in json.loads (a traceback). Now the torn tail is dropped with a warning and the resumed
+    run's metrics and adapter equal an uninterrupted run's."""
+    from engine.run_dir import RunDirError
+    items, o = make_items(12, seed=4), opts(epochs=2, save_every=2)
+    straight, crashed = tmp_path / "straight", tmp_path / "crashed"
+    train(lora_model(tiny), items, opts=o, run_dir=straight, progress=False)
+    with pytest.raises(Killed):
+        train(lora_model(tiny), items, opts=o, run_dir=crashed, on_step=kill_at(5), progress=False)
+    log = crashed / "metrics.jsonl"
+    with log.open("a") as f:
+        f.write('{"step": 6, "epoch": 2, "lo')
+    capsys.readouterr()
+    train(lora_model(tiny), items, opts=o, run_dir=crashed, resume=True, progress=False)
+    assert f"warning: {log}: dropped its torn last line (27 bytes" in capsys.readouterr().err
+    same_run(straight, crashed)
+    # A line in the middle that is not JSON was not torn by a write: named, the file left as it is.
+    text = log.read_bytes()
+    log.write_bytes(text.replace(b"\n", b"\ngarbage\n", 1))
+    before = log.read_bytes()
+    with pytest.raises(RunDirError, match=rf"{log}:2: not a JSON object \(b'garbage'\)"):
+        train(lora_model(tiny), items, opts=o, run_dir=crashed, resume=True, progress=False)
+    assert log.read_bytes() == before
