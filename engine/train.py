@@ -58,8 +58,8 @@ from engine.run_dir import RunLock, intact_jsonl, remove_stale_temps, replace_te
 from engine.schedule import lr_at, warmup_steps_for
 from engine.step import (NonFiniteLossError, accumulate_gradients, build_optimizer, evaluate_loss, optimizer_step,
                          prepare_model)
-from engine.train_state import (CHECKPOINTS, ResumeError, load_train_state, save_train_state, seed_everything,
-                                train_state_dirs)
+from engine.train_state import (CHECKPOINTS, ResumeError, apply_train_state, newest_intact, save_train_state,
+                                seed_everything, set_aside, train_state_dirs)
 from models import load_model
 from models.tokenizer import load_tokenizer
 
@@ -184,15 +184,17 @@ def restore(loop: Loop, resume: bool) -> None:
         return
     if not existing:
         raise ResumeError(f"--resume: no checkpoint in {loop.run_dir / CHECKPOINTS}; start without --resume")
-    o, last = loop.opts, existing[-1]
-    state = json.loads((last / "state.json").read_text())
+    o = loop.opts
+    last, saved, damaged = newest_intact(loop.run_dir)
+    state = saved["state"]
     for key, want in (("n_items", len(loop.items)), ("data_sha256", loop.fingerprint), ("seed", o.seed),
                       ("micro_batch_size", o.micro_batch_size), ("grad_accum", o.grad_accum),
                       ("total_steps", loop.plan["total_steps"]), ("mode", o.mode)):
         if state.get(key) != want:
             raise ResumeError(f"{last}: saved with {key} = {state.get(key)!r}, this run has {want!r}; "
                               f"resuming would not continue the same run (use the saved config, or a new run dir)")
-    load_train_state(last, loop.model, loop.optimizer, loop.scaler)
+    apply_train_state(last, saved, loop.model, loop.optimizer, loop.scaler)
+    set_aside(damaged)
     loop.position = Position(**{k: state[k] for k in vars(Position())})
     print(f"resuming from {last} (step {state['step']}, epoch {state['epoch'] + 1})", file=sys.stderr)
 

@@ -165,3 +165,69 @@ def test_a_torn_last_metrics_line_does_not_block_resume(tiny, tmp_path, capsys):
     with pytest.raises(RunDirError, match=rf"{log}:2: not a JSON object \(b'garbage'\)"):
         train(lora_model(tiny), items, opts=o, run_dir=crashed, resume=True, progress=False)
     assert log.read_bytes() == before
+
+
+def _truncate(file, keep=1000):
+    file.write_bytes(file.read_bytes()[:keep])
+
+
+def _flip_a_byte(file):
+    data = bytearray(file.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    file.write_bytes(bytes(data))
+
+
+DAMAGE = {  # what a kill, a full disk or a power cut can leave in the newest checkpoint
+    "truncated weights": lambda d: _truncate(d / "trainable.safetensors"),
+    "optimizer bytes changed": lambda d: _flip_a_byte(d / "optimizer.pt"),
+    "torn state.json": lambda d: (d / "state.json").write_text('{"step": 6, '),
+    "torn rng.json": lambda d: (d / "rng.json").write_text('{"python": [3, [1, 2'),
+    "adapter file missing": lambda d: (d / "adapter" / "adapter_model.safetensors").unlink(),
+    "torn manifest": lambda d: (d / "manifest.json").write_text('{"st'),
+    "no manifest (older version), truncated weights": lambda d: ((d / "manifest.json").unlink(),
+                                                                 _truncate(d / "trainable.safetensors")),
+    "no manifest (older version), torn rng.json": lambda d: ((d / "manifest.json").unlink(),
+                                                             (d / "rng.json").write_text("{")),
+}
+
+
+def test_a_damaged_newest_checkpoint_falls_back_to_the_newest_intact_one(tiny, tmp_path, capsys):
+    """Before: each damage below ended --resume in a traceback (SafetensorError, JSONDecodeError, or
+    ValueError from int('final') for a stray checkpoints/step_final folder, even without damage).
+    Now the resume passes over the damaged step_6 with a warning naming the file, sets it aside, and
+    the run from step_4 ends equal to an uninterrupted one."""
+    import shutil
+
+    from engine.train_state import ResumeError, checkpoint_problem, train_state_dirs
+    items, o = make_items(12, seed=4), opts(epochs=2, save_every=2)
+    straight, template = tmp_path / "straight", tmp_path / "template"
+    train(lora_model(tiny), items, opts=o, run_dir=straight, progress=False)
+    shutil.copytree(straight, template)
+    for name in ("adapter", "summary.json", ".lock"):
+        shutil.rmtree(template / name) if (template / name).is_dir() else (template / name).unlink()
+    assert [d.name for d in train_state_dirs(template)] == ["step_0000003", "step_0000004", "step_0000006"]
+    for i, (kind, damage) in enumerate(DAMAGE.items()):
+        run = shutil.copytree(template, tmp_path / f"run{i}")
+        damage(run / "checkpoints" / "step_0000006")
+        capsys.readouterr()
+        train(lora_model(tiny), items, opts=o, run_dir=run, resume=True, progress=False)
+        err = capsys.readouterr().err
+        assert f"warning: {run}/checkpoints/step_0000006" in err and "passing over step_0000006" in err, (kind, err)
+        assert f"resuming from {run}/checkpoints/step_0000004" in err, kind
+        same_run(straight, run)
+        assert (run / "checkpoints" / "damaged-step_0000006").is_dir()
+        assert checkpoint_problem(run / "checkpoints" / "step_0000006") is None  # written again, whole
+    # A folder that is not a checkpoint is ignored with a warning, not a crash.
+    run = shutil.copytree(template, tmp_path / "stray")
+    (run / "checkpoints" / "step_final").mkdir()
+    (run / "checkpoints" / "step_final" / "state.json").write_text("{}")
+    train(lora_model(tiny), items, opts=o, run_dir=run, resume=True, progress=False)
+    assert f"warning: ignoring step_final in {run}/checkpoints: not checkpoints" in capsys.readouterr().err
+    same_run(straight, run)
+    # Nothing intact: a clear error, and nothing moved.
+    run = shutil.copytree(template, tmp_path / "all")
+    for d in train_state_dirs(run):
+        _truncate(d / "optimizer.pt")
+    with pytest.raises(ResumeError, match=rf"no intact checkpoint in {run}/checkpoints"):
+        train(lora_model(tiny), items, opts=o, run_dir=run, resume=True, progress=False)
+    assert len(train_state_dirs(run)) == 3 and not list((run / "checkpoints").glob("damaged-*"))
