@@ -21,7 +21,8 @@ from engine.loss import count_supervised, loss_sum_on
 
 
 class NonFiniteLossError(RuntimeError):
-    """The loss (or, without loss scaling, the gradient norm) became NaN or inf; the run stopped."""
+    """The loss (or, without loss scaling, the gradient norm), or the weights or optimizer state about
+    to be checkpointed, became NaN or inf; the run stopped."""
 
 
 def accumulate_gradients(model: nn.Module, micro_batches: list[dict], *, chunk_size: int = 256,

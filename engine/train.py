@@ -221,17 +221,9 @@ def run_step(loop: Loop, epoch: int, s: int, n_steps: int, group: list[list[int]
     mbs = [collate([loop.items[i] for i in b], pad_id=loop.pad_id, device=loop.device) for b in group]
     lr = lr_at(pos.step, lr=o.lr, total_steps=loop.plan["total_steps"], warmup_steps=loop.plan["warmup_steps"],
                schedule=o.schedule, min_lr_ratio=o.min_lr_ratio)
-    try:
-        loss, n_sup = accumulate_gradients(loop.model, mbs, chunk_size=o.loss_chunk_size, precision=loop.precision,
-                                           scaler=loop.scaler, offload_activations=o.offload_activations)
-        grad_norm = optimizer_step(loop.params, loop.optimizer, lr=lr, max_grad_norm=o.max_grad_norm,
-                                   scaler=loop.scaler)
-    except NonFiniteLossError as e:
-        good = train_state_dirs(loop.run_dir)
-        where = (f"the last good checkpoint is {good[-1]} (continue from it with --resume, perhaps "
-                 f"with a lower lr)") if good else "no checkpoint was written yet"
-        raise NonFiniteLossError(f"training stopped at step {pos.step + 1} (epoch {epoch + 1}, step "
-                                 f"{s + 1} of {n_steps} in the epoch): {e}; {where}") from None
+    loss, n_sup = accumulate_gradients(loop.model, mbs, chunk_size=o.loss_chunk_size, precision=loop.precision,
+                                       scaler=loop.scaler, offload_activations=o.offload_activations)
+    grad_norm = optimizer_step(loop.params, loop.optimizer, lr=lr, max_grad_norm=o.max_grad_norm, scaler=loop.scaler)
     dt = time.perf_counter() - t0
     tokens, padded = sum(mb["tokens"] for mb in mbs), sum(mb["padded"] for mb in mbs)
     pos.step += 1
@@ -258,6 +250,35 @@ def validate(loop: Loop, epoch: int, val_items, eval_hook, log: MetricsLog) -> d
     return record
 
 
+def run_steps(loop: Loop, log: MetricsLog, bar, val_items, eval_hook, on_step) -> tuple[dict, dict]:
+    """Every step left, each logged, validated at epoch ends and checkpointed as the options say;
+    returns the last step's record and the last validation's."""
+    o, total, record, last_val = loop.opts, loop.plan["total_steps"], {}, {}
+    for epoch, s, n_steps, group in remaining_steps(loop):
+        where = f"step {loop.position.step + 1} (epoch {epoch + 1}, step {s + 1} of {n_steps} in the epoch)"
+        try:
+            record = run_step(loop, epoch, s, n_steps, group)
+            step, epoch_done = record["step"], s + 1 == n_steps
+            if step % o.log_every == 0 or step == total:
+                log.log(record)
+            bar.set_postfix(loss=f"{record['loss']:.4f}", lr=f"{record['lr']:.2e}",
+                            tok_s=f"{record['tokens_per_s']:.0f}")
+            bar.update()
+            if epoch_done or step == total:
+                last_val = validate(loop, epoch, val_items, eval_hook, log)
+            if epoch_done or (o.save_every and step % o.save_every == 0) or step == total:
+                save_train_state(loop.run_dir, loop.model, loop.optimizer, loop.scaler,
+                                 loop.state(*((epoch + 1, 0) if epoch_done else (epoch, s + 1))), keep_last=o.keep_last)
+        except NonFiniteLossError as e:
+            good = train_state_dirs(loop.run_dir)  # each one finite: save_train_state writes no other
+            then = (f"the last good checkpoint is {good[-1]} (continue from it with --resume, perhaps with a lower "
+                    f"lr)") if good else "no checkpoint was written yet"
+            raise NonFiniteLossError(f"training stopped at {where}: {e}; {then}") from None
+        if on_step is not None:
+            on_step(step, record)
+    return record, last_val
+
+
 def train(model: nn.Module, items: list[dict], *, opts, run_dir, val_items: list[dict] | None = None,
           resume: bool = False, pad_id: int = 0, eval_hook: Callable | None = None,
           on_step: Callable | None = None, progress: bool | None = None, config: dict | None = None) -> dict:
@@ -281,23 +302,8 @@ def train(model: nn.Module, items: list[dict], *, opts, run_dir, val_items: list
         bar = tqdm(total=total, initial=loop.position.step, desc="train", unit="step",
                    disable=None if progress is None else not progress, dynamic_ncols=True)
         t_start = time.perf_counter()
-        record, last_val = {}, {}
         try:
-            for epoch, s, n_steps, group in remaining_steps(loop):
-                record = run_step(loop, epoch, s, n_steps, group)
-                step, epoch_done = record["step"], s + 1 == n_steps
-                if step % opts.log_every == 0 or step == total:
-                    log.log(record)
-                bar.set_postfix(loss=f"{record['loss']:.4f}", lr=f"{record['lr']:.2e}", tok_s=f"{record['tokens_per_s']:.0f}")
-                bar.update()
-                if epoch_done or step == total:
-                    last_val = validate(loop, epoch, val_items, eval_hook, log)
-                if epoch_done or (opts.save_every and step % opts.save_every == 0) or step == total:
-                    save_train_state(run_dir, model, loop.optimizer, loop.scaler,
-                                     loop.state(*((epoch + 1, 0) if epoch_done else (epoch, s + 1))),
-                                     keep_last=opts.keep_last)
-                if on_step is not None:
-                    on_step(step, record)
+            record, last_val = run_steps(loop, log, bar, val_items, eval_hook, on_step)
         finally:
             bar.close()
             log.close()

@@ -32,6 +32,7 @@ from torch import nn
 
 from engine.adapter import save_adapter
 from engine.run_dir import save_safetensors, temp_path, writing
+from engine.step import NonFiniteLossError
 
 CHECKPOINTS = "checkpoints"
 MANIFEST = "manifest.json"
@@ -82,6 +83,26 @@ def _trainable(model: nn.Module) -> dict[str, nn.Parameter]:
     return {n: p for n, p in model.named_parameters() if p.requires_grad}
 
 
+def _not_finite(tensors) -> list[str]:
+    """Names of the floating-point tensors of {name: tensor} holding a NaN or an inf."""
+    return [n for n, t in tensors.items() if torch.is_tensor(t) and t.is_floating_point() and not torch.isfinite(t).all()]
+
+
+def _optimizer_tensors(optimizer, names: dict) -> dict[str, torch.Tensor]:
+    """The optimizer's state as {'<param name>.<state key>': tensor} (exp_avg, exp_avg_sq, ...)."""
+    return {f"{names.get(p, '?')}.{k}": v for p, st in optimizer.state.items() for k, v in st.items()}
+
+
+def non_finite_state(model: nn.Module, optimizer) -> str | None:
+    """What in the trainable weights or the optimizer state is NaN or inf, or None when all is finite."""
+    params = _trainable(model)
+    state = _optimizer_tensors(optimizer, {p: n for n, p in params.items()})
+    parts = [f"NaN or inf in {len(bad)} of {len(of)} {what} (e.g. {bad[0]})"
+             for what, of in (("trainable weights", params), ("optimizer state tensors", state))
+             for bad in [_not_finite(of)] if bad]
+    return " and ".join(parts) or None
+
+
 def train_state_dirs(run_dir) -> list[Path]:
     """The run's checkpoints (step_<N> folders with a manifest, or a state.json from before
     manifests), oldest first; other names in the folder are not checkpoints."""
@@ -129,12 +150,19 @@ def checkpoint_problem(path) -> str | None:
 
 
 def save_train_state(run_dir, model: nn.Module, optimizer, scaler, state: dict, *, keep_last: int = 2) -> Path:
-    """Write <run>/checkpoints/step_<N> atomically (temp dir, then rename) and keep the last `keep_last`."""
+    """Write <run>/checkpoints/step_<N> atomically (temp dir, then rename) and keep the last `keep_last`.
+
+    Raises NonFiniteLossError, writing nothing, when the weights or the optimizer state are not finite:
+    every checkpoint on disk can be resumed from.
+    """
     root = Path(run_dir) / CHECKPOINTS
-    root.mkdir(parents=True, exist_ok=True)
     final = root / f"step_{state['step']:07d}"
     if final.exists():
         return final  # this step is saved already (an epoch end that is also a save_every step)
+    problem = non_finite_state(model, optimizer)
+    if problem:
+        raise NonFiniteLossError(f"{problem} after the update, so the checkpoint {final.name} was not written")
+    root.mkdir(parents=True, exist_ok=True)
     tmp = temp_path(final)
     try:
         with writing(final, "the checkpoint"):
@@ -186,6 +214,14 @@ def read_train_state(path) -> dict:
            "rng": _read(path / "rng.pt", torch_load)}
     if not isinstance(out["state"], dict) or out["state"].get("step") != int(STEP_DIR.fullmatch(path.name)[1]):
         raise DamagedCheckpointError(f"{path / 'state.json'}: not the state of step {path.name}")
+    opt_state = out["optimizer"].get("state", {}) if isinstance(out["optimizer"], dict) else {}
+    for file, bad in (("trainable.safetensors", _not_finite(out["weights"])),
+                      ("optimizer.pt", _not_finite({f"state[{i}].{k}": v for i, st in opt_state.items()
+                                                    for k, v in st.items()}))):
+        if bad:  # whole, but poisoned (a version that did not check wrote it): never resumed from
+            raise ResumeError(f"{path / file}: NaN or inf in {bad[:3]}{' ...' if len(bad) > 3 else ''}; training "
+                              f"from it can only give NaN. Move {path.name} out of {path.parent} to resume from "
+                              f"the checkpoint before it")
     return out
 
 

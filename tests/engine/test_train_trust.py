@@ -231,3 +231,85 @@ def test_a_damaged_newest_checkpoint_falls_back_to_the_newest_intact_one(tiny, t
     with pytest.raises(ResumeError, match=rf"no intact checkpoint in {run}/checkpoints"):
         train(lora_model(tiny), items, opts=o, run_dir=run, resume=True, progress=False)
     assert len(train_state_dirs(run)) == 3 and not list((run / "checkpoints").glob("damaged-*"))
+
+
+def test_a_checkpoint_that_is_not_finite_is_never_written_nor_called_good(tiny, tmp_path, monkeypatch):
+    """lr = inf (the schedule's value, so the test holds whatever the config accepts): before, step 1's
+    update made every LoRA weight inf, step_1 was written anyway, and the NaN at step 2 said 'the last
+    good checkpoint is step_0000001'. Now the checkpoint is refused, and the message points only at
+    checkpoints that are finite, or says there is none."""
+    import engine.train as train_module
+    from engine.step import NonFiniteLossError
+    from engine.train_state import load_train_state, train_state_dirs
+    from engine.step import build_optimizer, prepare_model
+
+    real_lr_at = train_module.lr_at
+    monkeypatch.setattr(train_module, "lr_at", lambda step, **kw: float("inf"))
+    run = tmp_path / "inf"
+    with pytest.raises(NonFiniteLossError, match=r"stopped at step 1 .*NaN or inf in 28 of 28 trainable weights "
+                                                 r"\(e.g. model.layers.0.self_attn.q_proj.lora_A.weight\) after the "
+                                                 r"update, so the checkpoint step_0000001 was not written; no "
+                                                 r"checkpoint was written yet"):
+        train(lora_model(tiny), make_items(16), opts=opts(save_every=1), run_dir=run, progress=False)
+    assert train_state_dirs(run) == [] and not (run / "checkpoints").exists()
+    # inf from step 3 on: steps 1 and 2 are saved, step 3's is refused, step 2's is named and is finite.
+    monkeypatch.setattr(train_module, "lr_at", lambda step, **kw: float("inf") if step >= 2 else real_lr_at(step, **kw))
+    run = tmp_path / "later"
+    with pytest.raises(NonFiniteLossError, match=r"stopped at step 3 .*step_0000003 was not written; the last good "
+                                                 r"checkpoint is .*step_0000002"):
+        train(lora_model(tiny), make_items(16), opts=opts(save_every=1), run_dir=run, progress=False)
+    fresh = lora_model(tiny, seed=5)
+    prepare_model(fresh)
+    optimizer = build_optimizer(fresh, lr=1e-2)
+    load_train_state(train_state_dirs(run)[-1], fresh, optimizer)
+    assert all(torch.isfinite(p).all() for p in fresh.parameters())
+    assert all(torch.isfinite(v).all() for st in optimizer.state.values() for v in st.values())
+
+
+def test_optimizer_state_that_is_not_finite_is_not_checkpointed_and_never_resumed(tiny, tmp_path):
+    """Adam's second moment can overflow while the weights stay finite (its update is then 0). Such
+    state is not saved; and a poisoned checkpoint that is whole (written by a version that did not
+    check) is refused at resume, naming the file, instead of training on into NaN."""
+    import json
+
+    from safetensors.torch import load_file, save_file
+
+    import engine.train_state as T
+    from engine.step import NonFiniteLossError, build_optimizer, prepare_model
+    from engine.train_state import ResumeError, train_state_dirs
+
+    model = lora_model(tiny)
+    prepare_model(model)
+    optimizer = build_optimizer(model, lr=1e-2)
+    for p in model.parameters():
+        if p.requires_grad:
+            p.grad = torch.ones_like(p)
+    optimizer.step()
+    name, param = next((n, p) for n, p in model.named_parameters() if p.requires_grad)
+    optimizer.state[param]["exp_avg_sq"][0, 0] = float("inf")
+    with pytest.raises(NonFiniteLossError, match=rf"NaN or inf in 1 of \d+ optimizer state tensors \(e.g. "
+                                                 rf"{name}.exp_avg_sq\)"):
+        T.save_train_state(tmp_path / "opt", model, optimizer, None, {"step": 1, "mode": "lora"})
+    assert not (tmp_path / "opt" / "checkpoints").exists()
+
+    items, o = make_items(12, seed=4), opts(epochs=2, save_every=2)
+    run = tmp_path / "run"
+    train(lora_model(tiny), items, opts=o, run_dir=run, progress=False)
+    newest = train_state_dirs(run)[-1]
+    (newest / "manifest.json").unlink()  # as an older version wrote it: no manifest, no finite check
+    weights = load_file(str(newest / "trainable.safetensors"))
+    weights[name][0, 0] = float("nan")
+    save_file(weights, str(newest / "trainable.safetensors"))
+    before = (run / "metrics.jsonl").read_bytes()
+    with pytest.raises(ResumeError, match=rf"{newest}/trainable.safetensors: NaN or inf in \['{name}'\]; training "
+                                          rf"from it can only give NaN. Move step_0000006 out of"):
+        train(lora_model(tiny), items, opts=o, run_dir=run, resume=True, progress=False)
+    assert (run / "metrics.jsonl").read_bytes() == before and newest.is_dir()
+    weights[name][0, 0] = 0.0
+    save_file(weights, str(newest / "trainable.safetensors"))
+    opt = torch.load(newest / "optimizer.pt", weights_only=True)
+    opt["state"][0]["exp_avg"].view(-1)[0] = float("inf")
+    torch.save(opt, newest / "optimizer.pt")
+    with pytest.raises(ResumeError, match=rf"{newest}/optimizer.pt: NaN or inf in \['state\[0\].exp_avg'\]"):
+        train(lora_model(tiny), items, opts=o, run_dir=run, resume=True, progress=False)
+    assert json.loads((newest / "state.json").read_text())["step"] == 6
