@@ -12,7 +12,8 @@
 - Temporary files and folders are named `.tmp-<name>-<pid>` beside what they become and renamed
   into place; `remove_stale_temps` deletes those of processes that no longer run.
 - `replace_text(path, text)` writes a file whole or not at all; `intact_jsonl(path)` reads a log
-  that a run appends to, setting aside a last line torn by a kill or a full disk.
+  that a run appends to, setting aside a last line torn by a kill or a full disk; `MetricsLog`
+  is <run>/metrics.jsonl (and wandb).
 - `save_safetensors(tensors, path)`: safetensors writes its files through a temporary file created
   0600, so they would ignore the user's umask; this gives them the mode `open()` would have.
 """
@@ -25,6 +26,7 @@ import fcntl
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 from safetensors.torch import save_file
@@ -212,3 +214,43 @@ class RunLock:
             if self.fd is not None:
                 os.close(self.fd)  # releases the flock; the file stays (removing it would race a new owner)
         self.fd = None
+
+
+# ----------------------------------------------------------------------------------------------
+# metrics.jsonl.
+
+class MetricsLog:
+    """metrics.jsonl in the run directory (and wandb when asked for and installed)."""
+
+    def __init__(self, run_dir: Path, opts, *, resume_step: int | None, config: dict | None):
+        self.path = Path(run_dir) / "metrics.jsonl"
+        keep = []
+        if resume_step is not None and self.path.exists():  # drop lines logged after the checkpoint
+            lines, torn = intact_jsonl(self.path)
+            if torn:
+                print(f"warning: {self.path}: dropped its torn last line ({len(torn)} bytes, {torn[:40]!r}...), "
+                      f"left by a run stopped while writing it", file=sys.stderr)
+            keep = [text for text, record in lines if record.get("step", 0) <= resume_step]
+        with writing(self.path, "the metrics"):
+            replace_text(self.path, "".join(text + "\n" for text in keep))
+        self.wandb = None
+        if opts.wandb:
+            try:
+                import wandb  # lazy: an optional dependency, imported only when asked for
+            except ImportError:
+                print("train.wandb = true but the wandb package is not installed; logging to metrics.jsonl only",
+                      file=sys.stderr)
+            else:
+                self.wandb = wandb.init(project=opts.wandb_project, dir=str(run_dir), config=config or vars(opts),
+                                        name=opts.wandb_run_name or Path(run_dir).name,
+                                        resume="allow")
+
+    def log(self, record: dict):
+        with writing(self.path, "the metrics"), self.path.open("a") as f:
+            f.write(json.dumps(record) + "\n")
+        if self.wandb is not None:
+            self.wandb.log({k: v for k, v in record.items() if isinstance(v, (int, float))}, step=record.get("step"))
+
+    def close(self):
+        if self.wandb is not None:
+            self.wandb.finish()

@@ -29,7 +29,7 @@ Training-state checkpoints (engine/train_state.py) are written at each epoch end
 the same batches in the same order, the same dropout masks, the same losses.
 
 Logs: tqdm (loss, lr, tokens/s), <run>/metrics.jsonl (one JSON object per logged step and per
-validation), optional wandb. At the end: <run>/adapter (or <run>/model in full mode) and
+validation; engine/run_dir.py's MetricsLog), optional wandb. At the end: <run>/adapter (or <run>/model in full mode) and
 <run>/summary.json.
 """
 
@@ -54,7 +54,7 @@ from engine.data import data_report, prepare_data
 from engine.devices import auto_reason, model_device, peak_memory, resolve_device, resolve_dtype, resolve_precision
 from engine.lora import apply_lora
 from engine.merge import export_merged
-from engine.run_dir import RunLock, intact_jsonl, remove_stale_temps, replace_text, writing
+from engine.run_dir import MetricsLog, RunLock, remove_stale_temps, writing
 from engine.schedule import lr_at, warmup_steps_for
 from engine.step import (NonFiniteLossError, accumulate_gradients, build_optimizer, evaluate_loss, optimizer_step,
                          prepare_model)
@@ -62,46 +62,6 @@ from engine.train_state import (CHECKPOINTS, ResumeError, apply_train_state, new
                                 seed_everything, set_aside, train_state_dirs)
 from models import load_model
 from models.tokenizer import load_tokenizer
-
-
-# ----------------------------------------------------------------------------------------------
-# Logging.
-
-class MetricsLog:
-    """metrics.jsonl in the run directory (and wandb when asked for and installed)."""
-
-    def __init__(self, run_dir: Path, opts, *, resume_step: int | None, config: dict | None):
-        self.path = Path(run_dir) / "metrics.jsonl"
-        keep = []
-        if resume_step is not None and self.path.exists():  # drop lines logged after the checkpoint
-            lines, torn = intact_jsonl(self.path)
-            if torn:
-                print(f"warning: {self.path}: dropped its torn last line ({len(torn)} bytes, {torn[:40]!r}...), "
-                      f"left by a run stopped while writing it", file=sys.stderr)
-            keep = [text for text, record in lines if record.get("step", 0) <= resume_step]
-        with writing(self.path, "the metrics"):
-            replace_text(self.path, "".join(text + "\n" for text in keep))
-        self.wandb = None
-        if opts.wandb:
-            try:
-                import wandb  # lazy: an optional dependency, imported only when asked for
-            except ImportError:
-                print("train.wandb = true but the wandb package is not installed; logging to metrics.jsonl only",
-                      file=sys.stderr)
-            else:
-                self.wandb = wandb.init(project=opts.wandb_project, dir=str(run_dir), config=config or vars(opts),
-                                        name=opts.wandb_run_name or Path(run_dir).name,
-                                        resume="allow")
-
-    def log(self, record: dict):
-        with writing(self.path, "the metrics"), self.path.open("a") as f:
-            f.write(json.dumps(record) + "\n")
-        if self.wandb is not None:
-            self.wandb.log({k: v for k, v in record.items() if isinstance(v, (int, float))}, step=record.get("step"))
-
-    def close(self):
-        if self.wandb is not None:
-            self.wandb.finish()
 
 
 # ----------------------------------------------------------------------------------------------
