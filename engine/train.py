@@ -28,9 +28,12 @@ Training-state checkpoints (engine/train_state.py) are written at each epoch end
 `save_every` steps and at the last step; `resume=True` continues from the newest one exactly:
 the same batches in the same order, the same dropout masks, the same losses.
 
+A resume that would change what is trained (the config saved in <run>/config.toml, or the
+checkpoint's own state) is refused unless allowed, and then recorded (engine/resume_check.py).
+
 Logs: tqdm (loss, lr, tokens/s), <run>/metrics.jsonl (one JSON object per logged step and per
-validation; engine/run_dir.py's MetricsLog), optional wandb. At the end: <run>/adapter (or <run>/model in full mode) and
-<run>/summary.json.
+validation; engine/run_dir.py's MetricsLog), optional wandb. At the end: <run>/adapter (or
+<run>/model in full mode) and <run>/summary.json.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ from engine.data import data_report, prepare_data
 from engine.devices import auto_reason, model_device, peak_memory, resolve_device, resolve_dtype, resolve_precision
 from engine.lora import apply_lora
 from engine.merge import export_merged
+from engine.resume_check import CHANGES_FILE, CONFIG_FILE, FLAG, config_changes, record_changes
 from engine.run_dir import MetricsLog, RunLock, remove_stale_temps, writing
 from engine.schedule import lr_at, warmup_steps_for
 from engine.step import (NonFiniteLossError, accumulate_gradients, build_optimizer, evaluate_loss, optimizer_step,
@@ -133,30 +137,39 @@ def start(model: nn.Module, items: list[dict], opts, run_dir: Path, *, pad_id: i
                 plan(len(items), opts), data_fingerprint(items))
 
 
-def restore(loop: Loop, resume: bool) -> None:
-    """With resume, load the newest checkpoint and check it belongs to this run; without, refuse to
-    overwrite a run that has checkpoints."""
+def restore(loop: Loop, resume: bool, *, allow_changes: bool = False) -> dict[str, list]:
+    """With resume, load the newest intact checkpoint and check it belongs to this run; without, refuse
+    to overwrite a run that has checkpoints. Returns {"checkpoint.<key>": [saved, now]} of what
+    allow_changes let differ from the checkpoint's state.json (refused without it)."""
     existing = train_state_dirs(loop.run_dir)
     if not resume:
         if existing:
             raise ResumeError(f"{loop.run_dir} already has checkpoints ({existing[-1].name}); pass --resume to "
                               f"continue that run, or choose another output directory")
-        return
+        return {}
     if not existing:
         raise ResumeError(f"--resume: no checkpoint in {loop.run_dir / CHECKPOINTS}; start without --resume")
     o = loop.opts
     last, saved, damaged = newest_intact(loop.run_dir)
-    state = saved["state"]
+    state, changes = saved["state"], {}
     for key, want in (("n_items", len(loop.items)), ("data_sha256", loop.fingerprint), ("seed", o.seed),
                       ("micro_batch_size", o.micro_batch_size), ("grad_accum", o.grad_accum),
-                      ("total_steps", loop.plan["total_steps"]), ("mode", o.mode)):
-        if state.get(key) != want:
-            raise ResumeError(f"{last}: saved with {key} = {state.get(key)!r}, this run has {want!r}; "
-                              f"resuming would not continue the same run (use the saved config, or a new run dir)")
+                      ("total_steps", loop.plan["total_steps"]), ("warmup_steps", loop.plan["warmup_steps"]),
+                      ("mode", o.mode), ("schedule", loop.state(0, 0)["schedule"])):
+        if key in state and state[key] != want:
+            if not allow_changes:
+                raise ResumeError(f"{last}: saved with {key} = {state[key]!r}, this run has {want!r}; resuming "
+                                  f"would not continue the same run (use the saved config, a new run dir, or "
+                                  f"{FLAG} to continue with the new settings, recorded in the run dir)")
+            changes[f"checkpoint.{key}"] = [state[key], want]
+    now = [{k: v for k, v in g.items() if k != "params"} for g in loop.optimizer.param_groups]
     apply_train_state(last, saved, loop.model, loop.optimizer, loop.scaler)
+    for group, settings in zip(loop.optimizer.param_groups, now):
+        group.update(settings)  # this run's betas, eps, weight decay (load_state_dict puts the saved ones back)
     set_aside(damaged)
     loop.position = Position(**{k: state[k] for k in vars(Position())})
     print(f"resuming from {last} (step {state['step']}, epoch {state['epoch'] + 1})", file=sys.stderr)
+    return changes
 
 
 def remaining_steps(loop: Loop):
@@ -232,7 +245,7 @@ def run_steps(loop: Loop, log: MetricsLog, bar, val_items, eval_hook, on_step) -
         except NonFiniteLossError as e:
             good = train_state_dirs(loop.run_dir)  # each one finite: save_train_state writes no other
             then = (f"the last good checkpoint is {good[-1]} (continue from it with --resume, perhaps with a lower "
-                    f"lr)") if good else "no checkpoint was written yet"
+                    f"lr: {FLAG} --set train.lr=...)") if good else "no checkpoint was written yet"
             raise NonFiniteLossError(f"training stopped at {where}: {e}; {then}") from None
         if on_step is not None:
             on_step(step, record)
@@ -241,22 +254,36 @@ def run_steps(loop: Loop, log: MetricsLog, bar, val_items, eval_hook, on_step) -
 
 def train(model: nn.Module, items: list[dict], *, opts, run_dir, val_items: list[dict] | None = None,
           resume: bool = False, pad_id: int = 0, eval_hook: Callable | None = None,
-          on_step: Callable | None = None, progress: bool | None = None, config: dict | None = None) -> dict:
+          on_step: Callable | None = None, progress: bool | None = None, config: dict | None = None,
+          run_config=None, allow_config_change: bool = False) -> dict:
     """Train `model` on encoded items; returns (and writes to <run>/summary.json) the run's summary.
 
     eval_hook(model, epoch=, step=) -> dict of metrics, called after each epoch's validation loss
     (e.g. a generation-based execution accuracy); its results go to metrics.jsonl.
     on_step(step, record): called after every optimizer step (and its checkpoint); tests use it to
-    simulate a crash. config: the resolved run config, for wandb.
+    simulate a crash. config: the resolved run config as a dict, for wandb. run_config: the
+    RunConfig, compared on resume with <run>/config.toml and then written there.
+    allow_config_change: resume even if settings that change the training differ (recorded in
+    <run>/config_changes.jsonl). Nothing is written before the resume checks pass.
     """
     if not items:
         raise ValueError("no training items")
     run_dir = Path(run_dir)
     with RunLock(run_dir):  # a second process on this run dir stops here
+        changes = config_changes(run_config, run_dir, allow=allow_config_change) if resume and run_config else {}
+        loop = start(model, items, opts, run_dir, pad_id=pad_id)
+        changes |= restore(loop, resume, allow_changes=allow_config_change)
         for stale in remove_stale_temps(run_dir / CHECKPOINTS) + remove_stale_temps(run_dir):
             print(f"removed {stale}, left by a run that stopped while writing it", file=sys.stderr)
-        loop = start(model, items, opts, run_dir, pad_id=pad_id)
-        restore(loop, resume)
+        if run_config is not None:
+            with writing(run_dir / CONFIG_FILE, "the run config"):
+                save_config(run_config, run_dir / CONFIG_FILE)
+        if changes:
+            dirs = train_state_dirs(run_dir)
+            record_changes(run_dir, changes, step=loop.position.step, checkpoint=dirs[-1].name if dirs else None,
+                           allowed=allow_config_change)
+            print(f"continuing with changed settings ({', '.join(changes)}), recorded in "
+                  f"{run_dir / CHANGES_FILE}", file=sys.stderr)
         total = loop.plan["total_steps"]
         log = MetricsLog(run_dir, opts, resume_step=loop.position.step if resume else None, config=config)
         bar = tqdm(total=total, initial=loop.position.step, desc="train", unit="step",
@@ -323,14 +350,17 @@ def build_model(cfg) -> nn.Module:
     return model
 
 
-def run_training(cfg, *, resume: bool = False, eval_hook: Callable | None = None,
+def run_training(cfg, *, resume: bool = False, allow_config_change: bool = False, eval_hook: Callable | None = None,
                  progress: bool | None = None) -> dict:
     """Build everything a RunConfig describes and train: model (+ LoRA), tokenizer, data, loop.
 
-    Writes the resolved config to <run>/config.toml; returns the summary (see `train`).
+    Writes the resolved config to <run>/config.toml once the resume checks pass; returns the
+    summary (see `train`).
     """
     run_dir = Path(cfg.train.run_dir)
     with RunLock(run_dir):  # before the model is built: a second process on this run dir stops at once
+        if resume:  # refuse a changed config before the model is built (train checks again, then records)
+            config_changes(cfg, run_dir, allow=allow_config_change)
         seed_everything(cfg.train.seed)  # before apply_lora: the adapter's initialisation is seeded too
         model = build_model(cfg)
         tokenizer = load_tokenizer(cfg.model.source, chat_template=cfg.model.chat_template or None)
@@ -338,8 +368,7 @@ def run_training(cfg, *, resume: bool = False, eval_hook: Callable | None = None
         if data.train is None:
             raise ValueError("data.train_path is empty: training needs a training set")
         data_report(data, tokenizer, file=sys.stderr, show_example=False)
-        with writing(run_dir / "config.toml", "the run config"):
-            save_config(cfg, run_dir / "config.toml")
         return train(model, list(data.train.items), opts=cfg.train, run_dir=run_dir,
                      val_items=list(data.val.items) if data.val else None, resume=resume,
-                     pad_id=tokenizer.pad_token_id, eval_hook=eval_hook, progress=progress, config=cfg.to_dict())
+                     pad_id=tokenizer.pad_token_id, eval_hook=eval_hook, progress=progress, config=cfg.to_dict(),
+                     run_config=cfg, allow_config_change=allow_config_change)

@@ -313,3 +313,96 @@ def test_optimizer_state_that_is_not_finite_is_not_checkpointed_and_never_resume
     with pytest.raises(ResumeError, match=rf"{newest}/optimizer.pt: NaN or inf in \['state\[0\].exp_avg'\]"):
         train(lora_model(tiny), items, opts=o, run_dir=run, resume=True, progress=False)
     assert json.loads((newest / "state.json").read_text())["step"] == 6
+
+
+@pytest.fixture(scope="module")
+def toml_run(tmp_path_factory):
+    """A TOML config of a tiny model + tokenizer and a JSONL training set (as the end-to-end test in
+    test_train.py builds them); returns a function making the config for a run dir with overrides."""
+    import json
+
+    from engine.config import load_config
+    from engine.demo.tiny import TinySpec, write_tiny_model
+
+    root = tmp_path_factory.mktemp("toml_run")
+    schema = "CREATE TABLE singer (id INTEGER PRIMARY KEY, name TEXT, age INTEGER)"
+    rows = [{"question": f"How many singers are older than {n}?", "sql": f"SELECT count(*) FROM singer WHERE age > {n}",
+             "schema": schema} for n in range(20, 32)]
+    (root / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    spec = TinySpec(vocab_size=300, hidden_size=32, intermediate_size=64, num_hidden_layers=1)
+    model_dir = write_tiny_model(root / "model", [schema] + [r["question"] + " " + r["sql"] for r in rows], spec)
+    toml = root / "tiny.toml"
+    toml.write_text(f'[model]\nsource = "{model_dir}"\ndevice = "cpu"\n[lora]\nr = 4\nalpha = 8\ndropout = 0.0\n'
+                    f'[data]\nformat = "jsonl"\ntrain_path = "{root / "train.jsonl"}"\nmax_len = 512\nsample_rows = 0\nsystem_prompt = ""\n'
+                    f'[train]\nmicro_batch_size = 2\ngrad_accum = 2\nlr = 1e-2\nmax_steps = 6\nsave_every = 2\n'
+                    f'log_every = 1\nwarmup_ratio = 0.0\nschedule = "constant"\n')
+    return lambda run, *overrides: load_config(toml, [f"train.run_dir='{run}'", *overrides])
+
+
+def test_resume_refuses_a_changed_config_before_writing_anything(toml_run, tmp_path):
+    """Before: --resume with train.micro_batch_size changed was refused, but only after config.toml had
+    been overwritten with the refused settings; lr and lora.dropout changes were taken silently (the
+    lr jumped from 0.0065 to 0.17 at step 5). Now every key that changes the training is compared
+    first, refused with the list of changes, and with --allow-config-change taken and recorded."""
+    import json
+
+    from engine.config import load_config
+    from engine.train import run_training
+    from engine.train_state import ResumeError
+
+    run = tmp_path / "run"
+    cfg = toml_run(run, "train.max_steps=4")
+    run_training(cfg, progress=False)
+    files = {p: p.read_bytes() for p in run.rglob("*") if p.is_file()}
+    changed = toml_run(run, "train.max_steps=4", "train.lr=0.5", "lora.dropout=0.25", "train.log_every=2")
+    with pytest.raises(ResumeError, match=r"^--resume: .*config.toml was trained with other settings: lora.dropout "
+                                          r"0.0 -> 0.25, train.lr 0.01 -> 0.5; resuming with them would not continue "
+                                          r"the same run.*pass --allow-config-change"):
+        run_training(changed, resume=True, progress=False)
+    with pytest.raises(ResumeError, match="already has checkpoints"):  # without --resume: also nothing written
+        run_training(changed, progress=False)
+    assert {p: p.read_bytes() for p in run.rglob("*") if p.is_file()} == files
+    # What only changes logging, saving or memory needs no flag, and is recorded too.
+    run_training(toml_run(run, "train.max_steps=4", "train.log_every=2", "train.keep_last=5"), resume=True,
+                 progress=False)
+    (line,) = [json.loads(t) for t in (run / "config_changes.jsonl").read_text().splitlines()]
+    assert line["changes"] == {"train.keep_last": [2, 5], "train.log_every": [1, 2]} and not line["allowed_by_flag"]
+    # Allowed: the new lr and dropout are what the remaining steps use, and the change is on record.
+    longer = toml_run(run, "train.max_steps=6", "train.lr=0.5", "lora.dropout=0.25")
+    with pytest.raises(ResumeError, match=r"train.max_steps 4 -> 6, train.lr 0.01 -> 0.5"):
+        run_training(longer, resume=True, progress=False)
+    run_training(longer, resume=True, allow_config_change=True, progress=False)
+    rows = [json.loads(t) for t in (run / "metrics.jsonl").read_text().splitlines()]
+    assert [r["lr"] for r in rows if r["step"] > 4] == [0.5, 0.5]  # constant schedule at the new lr
+    assert [r["lr"] for r in rows if r["step"] <= 4] == [0.01] * 4  # the lines of the first 4 steps kept
+    record = [json.loads(t) for t in (run / "config_changes.jsonl").read_text().splitlines()][-1]
+    assert record["step"] == 4 and record["checkpoint"] == "step_0000004" and record["allowed_by_flag"]
+    assert record["changes"]["train.lr"] == [0.01, 0.5] and record["changes"]["lora.dropout"] == [0.0, 0.25]
+    assert record["changes"]["checkpoint.total_steps"] == [4, 6]
+    assert load_config(run / "config.toml") == longer
+
+
+def test_resume_without_a_config_file_compares_the_checkpoint_state(tiny, tmp_path):
+    """train() called directly (no config.toml): a new lr was taken silently; now state.json's schedule
+    is compared too. Allowed, the optimizer runs with this run's betas and eps, not the saved ones
+    that load_state_dict would put back."""
+    import json
+
+    from engine.train import restore, start
+    from engine.train_state import ResumeError
+
+    items, run = make_items(12, seed=4), tmp_path / "run"
+    train(lora_model(tiny), items, opts=opts(epochs=2, save_every=2), run_dir=run, progress=False)
+    new = opts(epochs=2, save_every=2, lr=5e-3, adam_betas=(0.5, 0.9), adam_eps=1e-6)
+    with pytest.raises(ResumeError, match=r"saved with schedule = \{'kind': 'constant', 'lr': 0.01, .*this run has "
+                                          r"\{'kind': 'constant', 'lr': 0.005.*--allow-config-change"):
+        train(lora_model(tiny), items, opts=new, run_dir=run, resume=True, progress=False)
+    loop = start(lora_model(tiny), items, new, run, pad_id=0)
+    changes = restore(loop, True, allow_changes=True)
+    assert changes == {"checkpoint.schedule": [{"kind": "constant", "lr": 0.01, "min_lr_ratio": 0.0},
+                                               {"kind": "constant", "lr": 0.005, "min_lr_ratio": 0.0}]}
+    assert all(g["betas"] == (0.5, 0.9) and g["eps"] == 1e-6 for g in loop.optimizer.param_groups)
+    assert loop.optimizer.state  # the moments did come from the checkpoint
+    train(lora_model(tiny), items, opts=new, run_dir=run, resume=True, allow_config_change=True, progress=False)
+    (line,) = [json.loads(t) for t in (run / "config_changes.jsonl").read_text().splitlines()]
+    assert line["step"] == 6 and list(line["changes"]) == ["checkpoint.schedule"]
