@@ -52,7 +52,7 @@ from tqdm.auto import tqdm
 
 from engine.adapter import save_adapter
 from engine.batches import collate, data_fingerprint, epoch_batches
-from engine.config import save_config
+from engine.config import ConfigError, save_config
 from engine.data import data_report, prepare_data
 from engine.devices import auto_reason, model_device, peak_memory, resolve_device, resolve_dtype, resolve_precision
 from engine.lora import apply_lora
@@ -337,6 +337,10 @@ def format_summary(s: dict) -> str:
 
 def build_model(cfg) -> nn.Module:
     """Load the [model] checkpoint (NF4 when asked) and, in LoRA mode, inject the [lora] adapter."""
+    if cfg.train.mode == "full" and cfg.model.quantize:
+        raise ConfigError(f"train.mode = 'full' with model.quantize = {cfg.model.quantize!r}: quantized linears can't "
+                          f"be trained, so only the embeddings, norms and biases would be; use train.mode = 'lora' "
+                          f"(QLoRA), or leave model.quantize unset to train every weight")
     device = resolve_device(cfg.model.device)
     if "auto" in (cfg.model.dtype, cfg.train.precision):
         print(auto_reason(device), file=sys.stderr)
@@ -344,8 +348,11 @@ def build_model(cfg) -> nn.Module:
                        quantize=cfg.model.quantize, skip_modules=cfg.model.skip_modules,
                        blocksize=cfg.model.blocksize, double_quant=cfg.model.double_quant)
     if cfg.train.mode == "lora":
-        report = apply_lora(model, r=cfg.lora.r, alpha=cfg.lora.alpha, dropout=cfg.lora.dropout,
-                            target_modules=cfg.lora.target_modules, use_rslora=cfg.lora.use_rslora)
+        try:
+            report = apply_lora(model, r=cfg.lora.r, alpha=cfg.lora.alpha, dropout=cfg.lora.dropout,
+                                target_modules=cfg.lora.target_modules, use_rslora=cfg.lora.use_rslora)
+        except ValueError as e:  # names that match nothing (or no linear): the message lists the linears there
+            raise ConfigError(f"[lora] {e}") from None
         print(report, file=sys.stderr)
     return model
 

@@ -406,3 +406,28 @@ def test_resume_without_a_config_file_compares_the_checkpoint_state(tiny, tmp_pa
     train(lora_model(tiny), items, opts=new, run_dir=run, resume=True, allow_config_change=True, progress=False)
     (line,) = [json.loads(t) for t in (run / "config_changes.jsonl").read_text().splitlines()]
     assert line["step"] == 6 and list(line["changes"]) == ["checkpoint.schedule"]
+
+
+def test_configurations_that_train_nothing_are_errors(tiny, toml_run, tmp_path):
+    """Before: train.mode = 'full' on an NF4 base froze every quantized linear (their packed weights
+    are buffers), trained the embeddings, norms and biases and exited 0; lora.target_modules naming
+    nothing ended in a ValueError traceback. Now both are one-line config errors, before any training."""
+    pytest.importorskip("kernels.nf4_linear")
+    from engine.config import ConfigError
+    from engine.train import run_training
+
+    run = tmp_path / "full"
+    with pytest.raises(ConfigError, match=r"train.mode = 'full' with model.quantize = 'nf4': quantized linears "
+                                          r"can't be trained.*use train.mode = 'lora' \(QLoRA\)"):
+        run_training(toml_run(run, "train.mode=full", "model.quantize=nf4"), progress=False)
+    assert not (run / "checkpoints").exists() and not (run / "model").exists()
+    nf4 = load_model(tiny, dtype=torch.float32, quantize="nf4")  # the same through train() with a model built by hand
+    with pytest.raises(ConfigError, match=r"train.mode = 'full' on a quantized base: its 14 NF4 linears \(e.g. "
+                                          r"model.layers.0.self_attn.q_proj\) can't be trained"):
+        train(nf4, make_items(4), opts=opts(mode="full"), run_dir=tmp_path / "full2", progress=False)
+    for targets, message in ((["qproj"], r"\[lora\] target_modules: no module named 'qproj' \(did you mean "
+                                         r"'q_proj'\?\)\. Linear modules in this model: down_proj, gate_proj"),
+                             ("attn_.*", r"\[lora\] target_modules='attn_\.\*' \(a regular expression .*\) "
+                                         r"matches no module; linear modules here: \['down_proj'")):
+        with pytest.raises(ConfigError, match=message):
+            run_training(toml_run(tmp_path / "t", f"lora.target_modules={targets!r}"), progress=False)
