@@ -8,8 +8,12 @@ checkpoint, and a failed write (a full disk) removes it and says where and how m
 free; the last `keep_last` are kept. manifest.json, written last, holds the size and sha256 of
 every file: `newest_intact` resumes from the newest checkpoint whose files are all still whole
 (a truncated file, a damaged JSON, a lost page after a power cut), and names the damaged ones
-it passed over. Checkpoints written before manifests existed are checked by reading them. A model checkpoint (config.json + model.safetensors)
-is models.save_checkpoint's; the adapter alone is engine.adapter.save_adapter's.
+it passed over. Checkpoints written before manifests existed are checked by reading them.
+Weights or optimizer state holding a NaN or an inf are never written (NonFiniteLossError) and
+never resumed from (ResumeError naming the file).
+
+A model checkpoint (config.json + model.safetensors) is models.save_checkpoint's; the adapter
+alone is engine.adapter.save_adapter's.
 """
 
 from __future__ import annotations
@@ -85,7 +89,8 @@ def _trainable(model: nn.Module) -> dict[str, nn.Parameter]:
 
 def _not_finite(tensors) -> list[str]:
     """Names of the floating-point tensors of {name: tensor} holding a NaN or an inf."""
-    return [n for n, t in tensors.items() if torch.is_tensor(t) and t.is_floating_point() and not torch.isfinite(t).all()]
+    return [n for n, t in tensors.items()
+            if torch.is_tensor(t) and t.is_floating_point() and not torch.isfinite(t).all()]
 
 
 def _optimizer_tensors(optimizer, names: dict) -> dict[str, torch.Tensor]:

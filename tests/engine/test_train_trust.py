@@ -333,7 +333,8 @@ def toml_run(tmp_path_factory):
     model_dir = write_tiny_model(root / "model", [schema] + [r["question"] + " " + r["sql"] for r in rows], spec)
     toml = root / "tiny.toml"
     toml.write_text(f'[model]\nsource = "{model_dir}"\ndevice = "cpu"\n[lora]\nr = 4\nalpha = 8\ndropout = 0.0\n'
-                    f'[data]\nformat = "jsonl"\ntrain_path = "{root / "train.jsonl"}"\nmax_len = 512\nsample_rows = 0\nsystem_prompt = ""\n'
+                    f'[data]\nformat = "jsonl"\ntrain_path = "{root / "train.jsonl"}"\nmax_len = 512\nsample_rows = 0\n'
+                    f'system_prompt = ""\n'
                     f'[train]\nmicro_batch_size = 2\ngrad_accum = 2\nlr = 1e-2\nmax_steps = 6\nsave_every = 2\n'
                     f'log_every = 1\nwarmup_ratio = 0.0\nschedule = "constant"\n')
     return lambda run, *overrides: load_config(toml, [f"train.run_dir='{run}'", *overrides])
