@@ -3,6 +3,7 @@
     python train.py configs/qwen_coder_1p5b.toml
     python train.py configs/tiny.toml --set train.lr=1e-3 --set lora.r=8
     python train.py configs/qwen_coder_1p5b.toml --resume      # continue from the newest checkpoint
+    python train.py configs/x.toml --resume --allow-config-change --set train.lr=1e-4   # ... with a new lr, recorded
 
 Everything it does lives in engine/: this file parses, builds, runs and reports.
 """
@@ -24,6 +25,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
                    help="override one config key, e.g. --set train.lr=1e-4 (repeatable)")
     p.add_argument("--resume", action="store_true", help="continue exactly from the run's newest checkpoint")
+    p.add_argument("--allow-config-change", action="store_true",
+                   help="with --resume: continue even if settings that change the training differ from the run's "
+                        "saved config.toml (each change is recorded in <run>/config_changes.jsonl)")
     return p.parse_args(argv)
 
 
@@ -33,7 +37,7 @@ def main(argv=None) -> dict:
     with user_errors("train.py"):
         cfg = load_config(args.config, args.overrides)
         prepare_inputs(cfg)  # only what [data] build / [model] build ask for (the offline demo)
-        summary = run_training(cfg, resume=args.resume)
+        summary = run_training(cfg, resume=args.resume, allow_config_change=args.allow_config_change)
     print(json.dumps(summary, indent=2, default=str))
     return summary
 

@@ -36,6 +36,7 @@ EXPORTS = {
                      "prepare_data"), "engine.data"),
     **dict.fromkeys(("NonFiniteLossError",), "engine.step"),
     **dict.fromkeys(("ResumeError",), "engine.train_state"),
+    **dict.fromkeys(("RunDirError",), "engine.run_dir"),
     **dict.fromkeys(("run_training",), "engine.train"),
     **dict.fromkeys(("Completion", "generate", "generate_ids"), "engine.decoding"),
     **dict.fromkeys(("SamplingSettings",), "engine.sampling"),

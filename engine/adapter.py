@@ -9,6 +9,7 @@ implement (DoRA, trained biases, ...) are named in the error, never silently dro
 from __future__ import annotations
 
 import json
+import math
 import re
 import warnings
 from collections import Counter
@@ -16,10 +17,10 @@ from pathlib import Path
 
 import torch
 from safetensors import safe_open
-from safetensors.torch import save_file
 from torch import nn
 
 from engine.lora import LoRALinear, LoraReport, inject, lora_modules, lora_state_dict, report, resolve_targets
+from engine.run_dir import save_safetensors
 
 ADAPTER_CONFIG = "adapter_config.json"
 ADAPTER_WEIGHTS = "adapter_model.safetensors"
@@ -77,7 +78,7 @@ def save_adapter(model: nn.Module, path, *, base_model_name_or_path: str | None 
     tensors = {PEFT_PREFIX + key: t.detach().to("cpu", torch.float32).contiguous()
                for key, t in lora_state_dict(model).items()}
     path.mkdir(parents=True, exist_ok=True)
-    save_file(tensors, str(path / ADAPTER_WEIGHTS), metadata={"format": "pt"})
+    save_safetensors(tensors, path / ADAPTER_WEIGHTS, metadata={"format": "pt"})
     (path / ADAPTER_CONFIG).write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
     return path
 
@@ -133,20 +134,36 @@ def _read_adapter_config(path: Path) -> dict:
     if isinstance(init, str) and init.lower().startswith(BASE_CHANGING_INITS):
         problems.append(f"init_lora_weights={init!r} (this init rewrites the base weights, so the adapter only fits "
                         f"the rewritten base; convert it with peft's path_initial_model_for_weight_conversion)")
-    r, alpha = cfg.get("r"), cfg.get("lora_alpha")
-    if not isinstance(r, int) or isinstance(r, bool) or r <= 0:
+    r, alpha, dropout = cfg.get("r"), cfg.get("lora_alpha"), cfg.get("lora_dropout") or 0.0
+    if not _positive_int(r):
         problems.append(f"r={r!r} (must be a positive integer)")
-    if not isinstance(alpha, (int, float)) or isinstance(alpha, bool):
-        problems.append(f"lora_alpha={alpha!r} (must be a number)")
+    if not _finite_number(alpha):  # json.loads reads NaN and Infinity: scaling alpha / r would be NaN or inf
+        problems.append(f"lora_alpha={alpha!r} (must be a finite number)")
+    if not _finite_number(dropout) or not 0.0 <= dropout < 1.0:
+        problems.append(f"lora_dropout={dropout!r} (must be a number in [0, 1))")
+    for key, valid, what in (("rank_pattern", _positive_int, "positive integers"),
+                             ("alpha_pattern", _finite_number, "finite numbers")):
+        patterns = cfg.get(key) or {}
+        bad = {k: v for k, v in patterns.items() if not valid(v)} if isinstance(patterns, dict) else patterns
+        if bad:
+            problems.append(f"{key}={bad!r} (must map module patterns to {what})")
     if cfg.get("target_modules") is None:
         problems.append("target_modules is missing")
     if problems:
-        raise AdapterError(f"{file}: unsupported adapter option(s): " + "; ".join(problems))
+        raise AdapterError(f"{file}: unsupported or invalid adapter option(s): " + "; ".join(problems))
     unknown = {k: v for k, v in cfg.items()
                if k not in SUPPORTED_OPTIONS | IGNORED_OPTIONS | set(UNSUPPORTED_OPTIONS) and v not in (None, False, [], {})}
     if unknown:
         warnings.warn(f"{file}: ignoring peft option(s) this loader doesn't know: {sorted(unknown)}", stacklevel=3)
     return cfg
+
+
+def _positive_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v > 0
+
+
+def _finite_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
 def _pattern_value(patterns: dict, path: str, default):
@@ -224,6 +241,8 @@ def load_adapter(model: nn.Module, path, *, trainable: bool = False) -> LoraRepo
                             f"{list(expected[key])}")
         elif not t.is_floating_point():
             problems.append(f"{key}: dtype {t.dtype}, expected floating point")
+        elif not torch.isfinite(t).all():
+            problems.append(f"{key}: {int((~torch.isfinite(t)).sum())} NaN or inf value(s) (a diverged training?)")
     problems += [f"missing tensor {k}" for k in expected if k not in tensors]
     if problems:
         raise AdapterError(f"{file} does not match {'the LoRA modules of this model' if existing else path / ADAPTER_CONFIG}"

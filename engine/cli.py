@@ -13,6 +13,7 @@ import sys
 from engine.adapter import AdapterError
 from engine.config import ConfigError
 from engine.eval_files import EvalError
+from engine.run_dir import RunDirError
 from engine.sql.datasets import DataError
 from engine.sql.schema import SchemaError
 from engine.step import NonFiniteLossError
@@ -23,7 +24,7 @@ from models.tokenizer import TokenizerError
 
 # The errors a user can act on: each message names what to fix (file, key, row, step).
 USER_ERRORS = (ConfigError, ModelConfigError, CheckpointError, TokenizerError, DataError, SchemaError, AdapterError,
-               NonFiniteLossError, ResumeError, EvalError, FileNotFoundError)
+               NonFiniteLossError, ResumeError, RunDirError, EvalError, FileNotFoundError)
 
 
 @contextlib.contextmanager

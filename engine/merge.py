@@ -25,6 +25,7 @@ import torch
 from torch import nn
 
 from engine.lora import LoRALinear, is_quantized, swap_modules, dense_linear, lora_modules
+from engine.run_dir import follow_umask
 from models import save_checkpoint
 
 # Files copied next to an exported checkpoint when the model was loaded from a local directory.
@@ -176,6 +177,8 @@ def export_merged(model: nn.Module, path, *, hf_config: dict | None = None,
     dense.config = dataclasses.replace(dense.config, hf_config=hf,
                                        tie_word_embeddings=bool(hf.get("tie_word_embeddings")))
     save_checkpoint(dense, path)
+    for written in path.glob("*.safetensors"):  # save_checkpoint's safetensors files are 0600 whatever the umask
+        follow_umask(written)
     source = Path(copy_from) if copy_from is not None else Path(str(getattr(model, "source", "") or "/nonexistent"))
     if source.is_dir() and source.resolve() != path.resolve():
         for name in EXPORT_SIDE_FILES:

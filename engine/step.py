@@ -15,13 +15,15 @@ import torch
 from torch import nn
 
 from engine.batches import collate
-from engine.config import MODES
+from engine.config import MODES, ConfigError
 from engine.devices import autocast, model_device
+from engine.lora import is_quantized
 from engine.loss import count_supervised, loss_sum_on
 
 
 class NonFiniteLossError(RuntimeError):
-    """The loss (or, without loss scaling, the gradient norm) became NaN or inf; the run stopped."""
+    """The loss (or, without loss scaling, the gradient norm), or the weights or optimizer state about
+    to be checkpointed, became NaN or inf; the run stopped."""
 
 
 def accumulate_gradients(model: nn.Module, micro_batches: list[dict], *, chunk_size: int = 256,
@@ -86,6 +88,11 @@ def prepare_model(model: nn.Module, *, mode: str = "lora", grad_checkpointing: b
     if mode not in MODES:
         raise ValueError(f"train.mode = {mode!r} is not one of {list(MODES)}")
     if mode == "full":
+        quantized = [n for n, m in model.named_modules() if is_quantized(m)]
+        if quantized:  # their packed 4-bit weights are buffers: only embeddings, norms and biases would train
+            raise ConfigError(f"train.mode = 'full' on a quantized base: its {len(quantized)} NF4 linears (e.g. "
+                              f"{quantized[0]}) can't be trained, so only the embeddings, norms and biases would be; "
+                              f"use train.mode = 'lora' (QLoRA), or load the base dense (no model.quantize)")
         model.requires_grad_(True)
     elif not any(n.endswith(("lora_A.weight", "lora_B.weight")) for n, _ in model.named_parameters()):
         raise ValueError("train.mode = 'lora' but the model has no LoRA modules: call engine.lora.apply_lora "

@@ -28,9 +28,12 @@ Training-state checkpoints (engine/train_state.py) are written at each epoch end
 `save_every` steps and at the last step; `resume=True` continues from the newest one exactly:
 the same batches in the same order, the same dropout masks, the same losses.
 
+A resume that would change what is trained (the config saved in <run>/config.toml, or the
+checkpoint's own state) is refused unless allowed, and then recorded (engine/resume_check.py).
+
 Logs: tqdm (loss, lr, tokens/s), <run>/metrics.jsonl (one JSON object per logged step and per
-validation), optional wandb. At the end: <run>/adapter (or <run>/model in full mode) and
-<run>/summary.json.
+validation; engine/run_dir.py's MetricsLog), optional wandb. At the end: <run>/adapter (or
+<run>/model in full mode) and <run>/summary.json.
 """
 
 from __future__ import annotations
@@ -49,55 +52,20 @@ from tqdm.auto import tqdm
 
 from engine.adapter import save_adapter
 from engine.batches import collate, data_fingerprint, epoch_batches
-from engine.config import save_config
+from engine.config import ConfigError, save_config
 from engine.data import data_report, prepare_data
 from engine.devices import auto_reason, model_device, peak_memory, resolve_device, resolve_dtype, resolve_precision
 from engine.lora import apply_lora
 from engine.merge import export_merged
+from engine.resume_check import CHANGES_FILE, CONFIG_FILE, FLAG, config_changes, record_changes
+from engine.run_dir import MetricsLog, RunLock, remove_stale_temps, writing
 from engine.schedule import lr_at, warmup_steps_for
 from engine.step import (NonFiniteLossError, accumulate_gradients, build_optimizer, evaluate_loss, optimizer_step,
                          prepare_model)
-from engine.train_state import (CHECKPOINTS, ResumeError, load_train_state, save_train_state, seed_everything,
-                                train_state_dirs)
+from engine.train_state import (CHECKPOINTS, ResumeError, apply_train_state, newest_intact, save_train_state,
+                                seed_everything, set_aside, train_state_dirs)
 from models import load_model
 from models.tokenizer import load_tokenizer
-
-
-# ----------------------------------------------------------------------------------------------
-# Logging.
-
-class MetricsLog:
-    """metrics.jsonl in the run directory (and wandb when asked for and installed)."""
-
-    def __init__(self, run_dir: Path, opts, *, resume_step: int | None, config: dict | None):
-        self.path = Path(run_dir) / "metrics.jsonl"
-        if resume_step is None:
-            self.path.write_text("")
-        elif self.path.exists():  # drop lines logged after the checkpoint we resume from
-            keep = [line for line in self.path.read_text().splitlines()
-                    if line.strip() and json.loads(line).get("step", 0) <= resume_step]
-            self.path.write_text("".join(line + "\n" for line in keep))
-        self.wandb = None
-        if opts.wandb:
-            try:
-                import wandb  # lazy: an optional dependency, imported only when asked for
-            except ImportError:
-                print("train.wandb = true but the wandb package is not installed; logging to metrics.jsonl only",
-                      file=sys.stderr)
-            else:
-                self.wandb = wandb.init(project=opts.wandb_project, dir=str(run_dir), config=config or vars(opts),
-                                        name=opts.wandb_run_name or Path(run_dir).name,
-                                        resume="allow")
-
-    def log(self, record: dict):
-        with self.path.open("a") as f:
-            f.write(json.dumps(record) + "\n")
-        if self.wandb is not None:
-            self.wandb.log({k: v for k, v in record.items() if isinstance(v, (int, float))}, step=record.get("step"))
-
-    def close(self):
-        if self.wandb is not None:
-            self.wandb.finish()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -169,28 +137,39 @@ def start(model: nn.Module, items: list[dict], opts, run_dir: Path, *, pad_id: i
                 plan(len(items), opts), data_fingerprint(items))
 
 
-def restore(loop: Loop, resume: bool) -> None:
-    """With resume, load the newest checkpoint and check it belongs to this run; without, refuse to
-    overwrite a run that has checkpoints."""
+def restore(loop: Loop, resume: bool, *, allow_changes: bool = False) -> dict[str, list]:
+    """With resume, load the newest intact checkpoint and check it belongs to this run; without, refuse
+    to overwrite a run that has checkpoints. Returns {"checkpoint.<key>": [saved, now]} of what
+    allow_changes let differ from the checkpoint's state.json (refused without it)."""
     existing = train_state_dirs(loop.run_dir)
     if not resume:
         if existing:
             raise ResumeError(f"{loop.run_dir} already has checkpoints ({existing[-1].name}); pass --resume to "
                               f"continue that run, or choose another output directory")
-        return
+        return {}
     if not existing:
         raise ResumeError(f"--resume: no checkpoint in {loop.run_dir / CHECKPOINTS}; start without --resume")
-    o, last = loop.opts, existing[-1]
-    state = json.loads((last / "state.json").read_text())
+    o = loop.opts
+    last, saved, damaged = newest_intact(loop.run_dir)
+    state, changes = saved["state"], {}
     for key, want in (("n_items", len(loop.items)), ("data_sha256", loop.fingerprint), ("seed", o.seed),
                       ("micro_batch_size", o.micro_batch_size), ("grad_accum", o.grad_accum),
-                      ("total_steps", loop.plan["total_steps"]), ("mode", o.mode)):
-        if state.get(key) != want:
-            raise ResumeError(f"{last}: saved with {key} = {state.get(key)!r}, this run has {want!r}; "
-                              f"resuming would not continue the same run (use the saved config, or a new run dir)")
-    load_train_state(last, loop.model, loop.optimizer, loop.scaler)
+                      ("total_steps", loop.plan["total_steps"]), ("warmup_steps", loop.plan["warmup_steps"]),
+                      ("mode", o.mode), ("schedule", loop.state(0, 0)["schedule"])):
+        if key in state and state[key] != want:
+            if not allow_changes:
+                raise ResumeError(f"{last}: saved with {key} = {state[key]!r}, this run has {want!r}; resuming "
+                                  f"would not continue the same run (use the saved config, a new run dir, or "
+                                  f"{FLAG} to continue with the new settings, recorded in the run dir)")
+            changes[f"checkpoint.{key}"] = [state[key], want]
+    now = [{k: v for k, v in g.items() if k != "params"} for g in loop.optimizer.param_groups]
+    apply_train_state(last, saved, loop.model, loop.optimizer, loop.scaler)
+    for group, settings in zip(loop.optimizer.param_groups, now):
+        group.update(settings)  # this run's betas, eps, weight decay (load_state_dict puts the saved ones back)
+    set_aside(damaged)
     loop.position = Position(**{k: state[k] for k in vars(Position())})
     print(f"resuming from {last} (step {state['step']}, epoch {state['epoch'] + 1})", file=sys.stderr)
+    return changes
 
 
 def remaining_steps(loop: Loop):
@@ -215,17 +194,9 @@ def run_step(loop: Loop, epoch: int, s: int, n_steps: int, group: list[list[int]
     mbs = [collate([loop.items[i] for i in b], pad_id=loop.pad_id, device=loop.device) for b in group]
     lr = lr_at(pos.step, lr=o.lr, total_steps=loop.plan["total_steps"], warmup_steps=loop.plan["warmup_steps"],
                schedule=o.schedule, min_lr_ratio=o.min_lr_ratio)
-    try:
-        loss, n_sup = accumulate_gradients(loop.model, mbs, chunk_size=o.loss_chunk_size, precision=loop.precision,
-                                           scaler=loop.scaler, offload_activations=o.offload_activations)
-        grad_norm = optimizer_step(loop.params, loop.optimizer, lr=lr, max_grad_norm=o.max_grad_norm,
-                                   scaler=loop.scaler)
-    except NonFiniteLossError as e:
-        good = train_state_dirs(loop.run_dir)
-        where = (f"the last good checkpoint is {good[-1]} (continue from it with --resume, perhaps "
-                 f"with a lower lr)") if good else "no checkpoint was written yet"
-        raise NonFiniteLossError(f"training stopped at step {pos.step + 1} (epoch {epoch + 1}, step "
-                                 f"{s + 1} of {n_steps} in the epoch): {e}; {where}") from None
+    loss, n_sup = accumulate_gradients(loop.model, mbs, chunk_size=o.loss_chunk_size, precision=loop.precision,
+                                       scaler=loop.scaler, offload_activations=o.offload_activations)
+    grad_norm = optimizer_step(loop.params, loop.optimizer, lr=lr, max_grad_norm=o.max_grad_norm, scaler=loop.scaler)
     dt = time.perf_counter() - t0
     tokens, padded = sum(mb["tokens"] for mb in mbs), sum(mb["padded"] for mb in mbs)
     pos.step += 1
@@ -252,52 +223,83 @@ def validate(loop: Loop, epoch: int, val_items, eval_hook, log: MetricsLog) -> d
     return record
 
 
+def run_steps(loop: Loop, log: MetricsLog, bar, val_items, eval_hook, on_step) -> tuple[dict, dict]:
+    """Every step left, each logged, validated at epoch ends and checkpointed as the options say;
+    returns the last step's record and the last validation's."""
+    o, total, record, last_val = loop.opts, loop.plan["total_steps"], {}, {}
+    for epoch, s, n_steps, group in remaining_steps(loop):
+        where = f"step {loop.position.step + 1} (epoch {epoch + 1}, step {s + 1} of {n_steps} in the epoch)"
+        try:
+            record = run_step(loop, epoch, s, n_steps, group)
+            step, epoch_done = record["step"], s + 1 == n_steps
+            if step % o.log_every == 0 or step == total:
+                log.log(record)
+            bar.set_postfix(loss=f"{record['loss']:.4f}", lr=f"{record['lr']:.2e}",
+                            tok_s=f"{record['tokens_per_s']:.0f}")
+            bar.update()
+            if epoch_done or step == total:
+                last_val = validate(loop, epoch, val_items, eval_hook, log)
+            if epoch_done or (o.save_every and step % o.save_every == 0) or step == total:
+                save_train_state(loop.run_dir, loop.model, loop.optimizer, loop.scaler,
+                                 loop.state(*((epoch + 1, 0) if epoch_done else (epoch, s + 1))), keep_last=o.keep_last)
+        except NonFiniteLossError as e:
+            good = train_state_dirs(loop.run_dir)  # each one finite: save_train_state writes no other
+            then = (f"the last good checkpoint is {good[-1]} (continue from it with --resume, perhaps with a lower "
+                    f"lr: {FLAG} --set train.lr=...)") if good else "no checkpoint was written yet"
+            raise NonFiniteLossError(f"training stopped at {where}: {e}; {then}") from None
+        if on_step is not None:
+            on_step(step, record)
+    return record, last_val
+
+
 def train(model: nn.Module, items: list[dict], *, opts, run_dir, val_items: list[dict] | None = None,
           resume: bool = False, pad_id: int = 0, eval_hook: Callable | None = None,
-          on_step: Callable | None = None, progress: bool | None = None, config: dict | None = None) -> dict:
+          on_step: Callable | None = None, progress: bool | None = None, config: dict | None = None,
+          run_config=None, allow_config_change: bool = False) -> dict:
     """Train `model` on encoded items; returns (and writes to <run>/summary.json) the run's summary.
 
     eval_hook(model, epoch=, step=) -> dict of metrics, called after each epoch's validation loss
     (e.g. a generation-based execution accuracy); its results go to metrics.jsonl.
     on_step(step, record): called after every optimizer step (and its checkpoint); tests use it to
-    simulate a crash. config: the resolved run config, for wandb.
+    simulate a crash. config: the resolved run config as a dict, for wandb. run_config: the
+    RunConfig, compared on resume with <run>/config.toml and then written there.
+    allow_config_change: resume even if settings that change the training differ (recorded in
+    <run>/config_changes.jsonl). Nothing is written before the resume checks pass.
     """
     if not items:
         raise ValueError("no training items")
     run_dir = Path(run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    loop = start(model, items, opts, run_dir, pad_id=pad_id)
-    restore(loop, resume)
-    total = loop.plan["total_steps"]
-    log = MetricsLog(run_dir, opts, resume_step=loop.position.step if resume else None, config=config)
-    bar = tqdm(total=total, initial=loop.position.step, desc="train", unit="step",
-               disable=None if progress is None else not progress, dynamic_ncols=True)
-    t_start = time.perf_counter()
-    record, last_val = {}, {}
-    try:
-        for epoch, s, n_steps, group in remaining_steps(loop):
-            record = run_step(loop, epoch, s, n_steps, group)
-            step, epoch_done = record["step"], s + 1 == n_steps
-            if step % opts.log_every == 0 or step == total:
-                log.log(record)
-            bar.set_postfix(loss=f"{record['loss']:.4f}", lr=f"{record['lr']:.2e}", tok_s=f"{record['tokens_per_s']:.0f}")
-            bar.update()
-            if epoch_done or step == total:
-                last_val = validate(loop, epoch, val_items, eval_hook, log)
-            if epoch_done or (opts.save_every and step % opts.save_every == 0) or step == total:
-                save_train_state(run_dir, model, loop.optimizer, loop.scaler,
-                                 loop.state(*((epoch + 1, 0) if epoch_done else (epoch, s + 1))),
-                                 keep_last=opts.keep_last)
-            if on_step is not None:
-                on_step(step, record)
-    finally:
-        bar.close()
-        log.close()
-    out = save_final(model, run_dir, opts.mode)
-    summary = run_summary(loop, record, last_val, out, wall=time.perf_counter() - t_start)
-    (run_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-    print(format_summary(summary), file=sys.stderr)
-    return summary
+    with RunLock(run_dir):  # a second process on this run dir stops here
+        changes = config_changes(run_config, run_dir, allow=allow_config_change) if resume and run_config else {}
+        loop = start(model, items, opts, run_dir, pad_id=pad_id)
+        changes |= restore(loop, resume, allow_changes=allow_config_change)
+        for stale in remove_stale_temps(run_dir / CHECKPOINTS) + remove_stale_temps(run_dir):
+            print(f"removed {stale}, left by a run that stopped while writing it", file=sys.stderr)
+        if run_config is not None:
+            with writing(run_dir / CONFIG_FILE, "the run config"):
+                save_config(run_config, run_dir / CONFIG_FILE)
+        if changes:
+            dirs = train_state_dirs(run_dir)
+            record_changes(run_dir, changes, step=loop.position.step, checkpoint=dirs[-1].name if dirs else None,
+                           allowed=allow_config_change)
+            print(f"continuing with changed settings ({', '.join(changes)}), recorded in "
+                  f"{run_dir / CHANGES_FILE}", file=sys.stderr)
+        total = loop.plan["total_steps"]
+        log = MetricsLog(run_dir, opts, resume_step=loop.position.step if resume else None, config=config)
+        bar = tqdm(total=total, initial=loop.position.step, desc="train", unit="step",
+                   disable=None if progress is None else not progress, dynamic_ncols=True)
+        t_start = time.perf_counter()
+        try:
+            record, last_val = run_steps(loop, log, bar, val_items, eval_hook, on_step)
+        finally:
+            bar.close()
+            log.close()
+        with writing(run_dir, "the trained weights and summary into"):
+            out = save_final(model, run_dir, opts.mode)
+            summary = run_summary(loop, record, last_val, out, wall=time.perf_counter() - t_start)
+            (run_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+        print(format_summary(summary), file=sys.stderr)
+        return summary
 
 
 def run_summary(loop: Loop, last_record: dict, last_val: dict, out: Path, *, wall: float) -> dict:
@@ -335,6 +337,10 @@ def format_summary(s: dict) -> str:
 
 def build_model(cfg) -> nn.Module:
     """Load the [model] checkpoint (NF4 when asked) and, in LoRA mode, inject the [lora] adapter."""
+    if cfg.train.mode == "full" and cfg.model.quantize:
+        raise ConfigError(f"train.mode = 'full' with model.quantize = {cfg.model.quantize!r}: quantized linears can't "
+                          f"be trained, so only the embeddings, norms and biases would be; use train.mode = 'lora' "
+                          f"(QLoRA), or leave model.quantize unset to train every weight")
     device = resolve_device(cfg.model.device)
     if "auto" in (cfg.model.dtype, cfg.train.precision):
         print(auto_reason(device), file=sys.stderr)
@@ -342,28 +348,34 @@ def build_model(cfg) -> nn.Module:
                        quantize=cfg.model.quantize, skip_modules=cfg.model.skip_modules,
                        blocksize=cfg.model.blocksize, double_quant=cfg.model.double_quant)
     if cfg.train.mode == "lora":
-        report = apply_lora(model, r=cfg.lora.r, alpha=cfg.lora.alpha, dropout=cfg.lora.dropout,
-                            target_modules=cfg.lora.target_modules, use_rslora=cfg.lora.use_rslora)
+        try:
+            report = apply_lora(model, r=cfg.lora.r, alpha=cfg.lora.alpha, dropout=cfg.lora.dropout,
+                                target_modules=cfg.lora.target_modules, use_rslora=cfg.lora.use_rslora)
+        except ValueError as e:  # names that match nothing (or no linear): the message lists the linears there
+            raise ConfigError(f"[lora] {e}") from None
         print(report, file=sys.stderr)
     return model
 
 
-def run_training(cfg, *, resume: bool = False, eval_hook: Callable | None = None,
+def run_training(cfg, *, resume: bool = False, allow_config_change: bool = False, eval_hook: Callable | None = None,
                  progress: bool | None = None) -> dict:
     """Build everything a RunConfig describes and train: model (+ LoRA), tokenizer, data, loop.
 
-    Writes the resolved config to <run>/config.toml; returns the summary (see `train`).
+    Writes the resolved config to <run>/config.toml once the resume checks pass; returns the
+    summary (see `train`).
     """
     run_dir = Path(cfg.train.run_dir)
-    seed_everything(cfg.train.seed)  # before apply_lora: the adapter's initialisation is seeded too
-    model = build_model(cfg)
-    tokenizer = load_tokenizer(cfg.model.source, chat_template=cfg.model.chat_template or None)
-    data = prepare_data(cfg.data, tokenizer)
-    if data.train is None:
-        raise ValueError("data.train_path is empty: training needs a training set")
-    data_report(data, tokenizer, file=sys.stderr, show_example=False)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    save_config(cfg, run_dir / "config.toml")
-    return train(model, list(data.train.items), opts=cfg.train, run_dir=run_dir,
-                 val_items=list(data.val.items) if data.val else None, resume=resume,
-                 pad_id=tokenizer.pad_token_id, eval_hook=eval_hook, progress=progress, config=cfg.to_dict())
+    with RunLock(run_dir):  # before the model is built: a second process on this run dir stops at once
+        if resume:  # refuse a changed config before the model is built (train checks again, then records)
+            config_changes(cfg, run_dir, allow=allow_config_change)
+        seed_everything(cfg.train.seed)  # before apply_lora: the adapter's initialisation is seeded too
+        model = build_model(cfg)
+        tokenizer = load_tokenizer(cfg.model.source, chat_template=cfg.model.chat_template or None)
+        data = prepare_data(cfg.data, tokenizer)
+        if data.train is None:
+            raise ValueError("data.train_path is empty: training needs a training set")
+        data_report(data, tokenizer, file=sys.stderr, show_example=False)
+        return train(model, list(data.train.items), opts=cfg.train, run_dir=run_dir,
+                     val_items=list(data.val.items) if data.val else None, resume=resume,
+                     pad_id=tokenizer.pad_token_id, eval_hook=eval_hook, progress=progress, config=cfg.to_dict(),
+                     run_config=cfg, allow_config_change=allow_config_change)

@@ -25,11 +25,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
-from safetensors.torch import save_file
 from tokenizers import Regex, Tokenizer, decoders, normalizers, pre_tokenizers, trainers
 from tokenizers.models import BPE
 
 from engine.demo.synthetic import built_alike, corpus_texts
+from engine.run_dir import save_safetensors
 from models.config import ModelConfig
 from models.transformer import CausalLM
 
@@ -192,7 +192,7 @@ def save_model(model, out_dir: str | os.PathLike) -> Path:
     if bad:
         raise ValueError(f"save_model writes dense models only; quantized tensors found: {bad[:3]} "
                          f"(merge or dequantize first)")
-    save_file(state, str(out / "model.safetensors"), metadata={"format": "pt"})
+    save_safetensors(state, out / "model.safetensors", metadata={"format": "pt"})
     (out / "config.json").write_text(json.dumps(hf, indent=2) + "\n")
     return out
 
@@ -227,7 +227,7 @@ def write_tiny_model(out_dir: str | os.PathLike, texts, spec: TinySpec = TinySpe
     hf = hf_config(spec, vocab, eos_id, pad_id)
     cfg = ModelConfig.from_hf(hf)
     state = random_state_dict(cfg, spec.init_std, spec.seed)
-    save_file(_weights_for_disk(state, tied=True), str(out / "model.safetensors"), metadata={"format": "pt"})
+    save_safetensors(_weights_for_disk(state, tied=True), out / "model.safetensors", metadata={"format": "pt"})
     (out / "config.json").write_text(json.dumps(hf, indent=2) + "\n")
     generation = {"eos_token_id": [eos_id, pad_id], "pad_token_id": pad_id, "do_sample": False}
     (out / "generation_config.json").write_text(json.dumps(generation, indent=2) + "\n")

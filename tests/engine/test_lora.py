@@ -407,6 +407,38 @@ def test_load_adapter_errors_for_missing_files_keys_and_shapes(tmp_path):
         load_adapter(Block(), path)
 
 
+@pytest.mark.parametrize("changes, message", [
+    ({"lora_alpha": float("nan")}, r"lora_alpha=nan \(must be a finite number\)"),
+    ({"lora_alpha": float("inf")}, r"lora_alpha=inf \(must be a finite number\)"),
+    ({"alpha_pattern": {"q_proj": float("inf")}}, r"alpha_pattern=\{'q_proj': inf\} \(must map module patterns to finite"),
+    ({"rank_pattern": {"q_proj": 0}}, r"rank_pattern=\{'q_proj': 0\} \(must map module patterns to positive integers"),
+    ({"lora_dropout": 1.5}, r"lora_dropout=1.5 \(must be a number in \[0, 1\)\)"),
+])
+def test_load_adapter_refuses_a_scaling_that_is_not_finite(tmp_path, changes, message):
+    """json.loads reads NaN and Infinity: such an alpha loaded, and every logit came out NaN."""
+    path = _saved(tmp_path, **changes)
+    model = Block()
+    with pytest.raises(AdapterError, match=rf"adapter_config.json: unsupported or invalid adapter option\(s\): {message}"):
+        load_adapter(model, path)
+    assert not lora_modules(model)
+
+
+def test_load_adapter_refuses_weights_that_are_not_finite(tmp_path):
+    """An adapter saved from a diverged run loaded without a word, and gave NaN logits."""
+    from safetensors.torch import load_file, save_file
+
+    path = _saved(tmp_path)
+    file = path / "adapter_model.safetensors"
+    tensors = load_file(str(file))
+    key = "base_model.model.self_attn.v_proj.lora_B.weight"
+    tensors[key][1, 2], tensors[key][3, 0] = float("nan"), float("-inf")
+    save_file(tensors, str(file))
+    model = Block()
+    with pytest.raises(AdapterError, match=rf"{key}: 2 NaN or inf value\(s\)"):
+        load_adapter(model, path)
+    assert not lora_modules(model)
+
+
 def test_rank_and_alpha_patterns_round_trip(tmp_path):
     """Modules with different r / alpha are written as peft's rank_pattern / alpha_pattern and read back."""
     torch.manual_seed(9)
