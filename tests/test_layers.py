@@ -41,7 +41,7 @@ NOT_IMPORTED["engine.sql"] |= {"torch", "triton", "safetensors"}
 LAYER_OF_FILE = {"engine/plot.py": "engine.inspect"}
 
 FILES = sorted(p.relative_to(REPO).as_posix() for d in ("kernels", "models", "engine") for p in (REPO / d).rglob("*.py"))
-FILES += ["train.py", "eval.py"]
+FILES += ["train.py", "eval.py", "ask.py"]
 
 
 def layer_of(rel: str) -> str:
