@@ -20,8 +20,9 @@ from engine.evaluate import load_for_eval
 
 
 class ModelGenerator:
-    def __init__(self, model, tokenizer, eval_cfg: EvalSection = EvalSection()):
+    def __init__(self, model, tokenizer, eval_cfg: EvalSection = EvalSection(), *, progress: bool | None = False):
         self.model, self.tokenizer, self.eval_cfg = model, tokenizer, eval_cfg
+        self.progress = progress  # decoding's bar over batches: False off, None on a terminal
 
     def __call__(self, conversations: Sequence[list[dict]], *, num_samples: int, temperature: float,
                  seed: int) -> list[list[str]]:
@@ -30,7 +31,7 @@ class ModelGenerator:
         outs = decoding.generate(self.model, self.tokenizer, prompts, max_new_tokens=e.max_new_tokens,
                                  temperature=temperature, top_k=e.top_k, top_p=e.top_p, num_samples=num_samples,
                                  repetition_penalty=e.repetition_penalty, seed=seed, batch_size=e.batch_size,
-                                 progress=False, fast={"auto": None, "fast": True, "reference": False}[e.decode])
+                                 progress=self.progress, fast={"auto": None, "fast": True, "reference": False}[e.decode])
         return [[c.text for c in row] for row in outs]
 
 
