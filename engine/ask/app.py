@@ -1,6 +1,6 @@
 """The web page of `python ask.py CONFIG --db FILE --serve`: a question box, the SQL (highlighted),
-the result table and every attempt, with the database's schema beside them. Gradio (optional:
-`pip install -e ".[app]"`).
+the result table and every attempt, with the database's schema beside them. Gradio 6 (optional:
+`pip install -e ".[app]"`; 6.31 is the version tested).
 
     app = serve(asker, db, port=7860, block=False)    # 127.0.0.1 unless host says otherwise
     ...; app.close()
@@ -104,12 +104,13 @@ def build_app(asker: Asker, db: Database, *, title: str | None = None):
                                       elem_id="question", lines=1, max_lines=4)
                 ask = gr.Button("Ask", variant="primary", elem_id="ask")
                 status = gr.Markdown(elem_id="status")
-                sql = gr.Code(label="SQL", language="sql", interactive=False, elem_id="sql")
+                sql = gr.Code(label="SQL", language="sql", interactive=False, elem_id="sql", wrap_lines=True,
+                              lines=2, max_lines=12)
                 rows = gr.Dataframe(label="Result", interactive=False, elem_id="rows", max_height=420)
                 attempts = gr.Markdown(elem_id="attempts")
             with gr.Column(scale=2):
                 gr.Code(db.schema_text, label=f"Schema ({name})", language="sql", interactive=False,
-                        elem_id="schema")
+                        elem_id="schema", wrap_lines=True)
         outputs = [status, sql, rows, attempts]
         handler = lambda q: answer_page(asker, db, q, lock)  # noqa: E731
         ask.click(handler, question, outputs, api_name=False)
