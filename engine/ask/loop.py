@@ -20,8 +20,9 @@ One question goes through rounds (`Session`):
    a stuck worker, at most `max_rows` rows: a larger result is an error).
 4. If an answer ran, keep the one execution voting picks (the largest group of equal result
    sets, engine.sql.scoring.majority_vote) and stop. Otherwise, while repairs are left, the
-   conversation gets the failed SQL as the assistant's turn and a user turn quoting SQLite's
-   error (`repair_request`), and the round repeats; with none left the result is the failure.
+   conversation gets the failed SQL (the first sample's, when there are several) as the
+   assistant's turn and a user turn quoting SQLite's error (`repair_request`), and the round
+   repeats; with none left the result is the failure.
 
 `Asker.ask_many` advances many sessions in lock step, each round's prompts in one generator call
 (batched decoding) and their queries in one executor call: what a benchmark needs.
@@ -283,7 +284,7 @@ class AskResult:
     chosen: int | None  # index into attempts of the query kept; None when none ran
     votes: int  # answers of the kept round that returned the kept result set (1 without voting)
     prompt: tuple[dict, ...]  # the first prompt's chat messages
-    timings: dict  # generate_s, check_s, total_s
+    timings: dict  # generate_s, check_s, total_s (with ask_many: of the batched calls this question was in)
 
     @property
     def ok(self) -> bool:
