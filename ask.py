@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -143,6 +144,8 @@ def main(argv=None) -> int:
                     asker.start()  # the executor's worker, forked before any server thread
                     if args.serve:
                         from engine.ask.app import serve
+                        # a kill stops the server as Ctrl-C does, so the executor's worker is closed too
+                        signal.signal(signal.SIGTERM, signal.default_int_handler)
                         serve(asker, db, host=args.host, port=args.port)
                         return 0
                     if args.question is not None:
