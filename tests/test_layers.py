@@ -5,8 +5,9 @@ inside functions included), stays within what its layer may use.
     models/          families, loader, tokenizer                            + kernels
     engine/sql/      everything that knows SQL and no torch                 nothing else of ours
     engine/          the training core                                      + kernels, models, engine/sql
-    engine/inspect/, engine/demo/   leaves on top of the core               + engine
-    train.py, eval.py               the command lines                       anything
+    engine/inspect/, engine/demo/,  leaves on top of the core               + engine
+    engine/ask/
+    train.py, eval.py, ask.py       the command lines                       anything
 
 Test references (transformers, peft, bitsandbytes) are never imported by project code.
 """
@@ -29,7 +30,8 @@ MAY_IMPORT = {
     "engine": CORE,
     "engine.inspect": CORE | {"engine.inspect"},
     "engine.demo": CORE | {"engine.demo"},
-    "scripts": CORE | {"engine.inspect", "engine.demo"},
+    "engine.ask": CORE | {"engine.ask"},
+    "scripts": CORE | {"engine.inspect", "engine.demo", "engine.ask"},
 }
 # Third-party packages a layer must not import.
 REFERENCES_ONLY = {"transformers", "peft", "bitsandbytes"}
@@ -39,13 +41,13 @@ NOT_IMPORTED["engine.sql"] |= {"torch", "triton", "safetensors"}
 LAYER_OF_FILE = {"engine/plot.py": "engine.inspect"}
 
 FILES = sorted(p.relative_to(REPO).as_posix() for d in ("kernels", "models", "engine") for p in (REPO / d).rglob("*.py"))
-FILES += ["train.py", "eval.py"]
+FILES += ["train.py", "eval.py", "ask.py"]
 
 
 def layer_of(rel: str) -> str:
     if rel in LAYER_OF_FILE:
         return LAYER_OF_FILE[rel]
-    if rel in ("train.py", "eval.py"):
+    if rel in ("train.py", "eval.py", "ask.py"):
         return "scripts"
     parts = rel.split("/")
     if parts[0] == "engine" and len(parts) > 2:
@@ -85,7 +87,7 @@ def layer_of_module(name: str) -> str | None:
     if parts[0] in ("kernels", "models"):
         return parts[0]
     if parts[0] == "engine":
-        if len(parts) > 1 and parts[1] in ("sql", "inspect", "demo"):
+        if len(parts) > 1 and parts[1] in ("sql", "inspect", "demo", "ask"):
             return f"engine.{parts[1]}"
         return "engine"
     return None

@@ -1,0 +1,45 @@
+"""bench/ask_spider.py's arms on a Spider-shaped folder with a stub generator: the greedy arms are
+read off one repair run as a run stopped after round k would end, and each arm is scored with
+Spider's semantics."""
+
+import re
+
+from bench.ask_spider import format_table, read_questions, run_loop, score_arms, sql_within
+from engine.ask.loop import AskSettings
+from engine.config import DataConfig
+
+
+def stub(conversations, *, num_samples, temperature, seed):
+    """Even thresholds: a wrong table name first, fixed on repair; odd: right at once.
+    Sampling: one wrong answer of three."""
+    out = []
+    for conv in conversations:
+        n = int(re.search(r"older than (\d+)", conv[-1]["content"] if len(conv) <= 2 else conv[-3]["content"])[1])
+        right = f"SELECT count(*) FROM singer WHERE age > {n}"
+        if num_samples > 1:
+            out.append([f"SELECT count(*) FROM singer WHERE age < {n}", right, right])
+        else:
+            out.append([right if n % 2 or len(conv) > 2 else right.replace("singer", "singers")])
+    return out
+
+
+def test_the_arms_on_a_spider_folder(spider, tmp_path):
+    ids = tmp_path / "ids"
+    ids.write_text("0\n1\n2\n3\n")
+    questions = read_questions(spider, ids)
+    assert [q["dev_index"] for q in questions] == [0, 1, 2, 3]
+    runs = {}
+    for name, kw in (("repair", dict(max_repairs=2)), ("vote", dict(max_repairs=0, num_samples=3, temperature=0.6))):
+        results, seconds = run_loop(stub, None, questions, spider, DataConfig(), AskSettings(**kw), workers=0)
+        runs[name] = {"results": results, "seconds": seconds}
+    first = runs["repair"]["results"][0]
+    assert [a["round"] for a in first["attempts"]] == [0, 1] and first["ok"]
+    assert sql_within(first, 0) == "SELECT count(*) FROM singers WHERE age > 0"  # the failed first try
+    arms = score_arms(runs, questions, spider, timeout=5, workers=0)
+    assert arms["greedy"]["execution_accuracy"] == 0.5 and arms["greedy"]["ran"] == 0.5
+    assert arms["greedy + 1 repair"]["execution_accuracy"] == 1.0
+    assert arms["greedy + 2 repairs"]["exec_match"] == [True] * 4
+    assert arms["greedy + 1 repair"]["mean_answers"] == 1.5
+    assert arms["best of 3 (T=0.6)"]["execution_accuracy"] == 1.0 and arms["best of 3 (T=0.6)"]["mean_answers"] == 3
+    table = format_table(arms, runs, len(questions))
+    assert "| greedy | 50.0% |" in table and "| best of 3 (T=0.6) | 100.0% |" in table
