@@ -320,6 +320,24 @@ def test_errors_are_named(world, tmp_path, capsys):
         parse_data_spec(f"spider:{tmp_path}")
 
 
+@pytest.mark.parametrize("flag, value, expected", [
+    ("--timeout", "nan", "nan must be a finite number in (0, 86400]"),  # used to switch the watchdog off: a hang
+    ("--timeout", "inf", "inf must be a finite number in (0, 86400]"),
+    ("--timeout", "0", "0.0 must be a finite number in (0, 86400]"),
+    ("--timeout", "-1", "-1.0 must be a finite number in (0, 86400]"),
+    ("--timeout", "soon", "'soon' is not a number"),
+    ("--workers", "-1", "-1 must be an integer in [0, 256]"),
+    ("--workers", "100000", "100000 must be an integer in [0, 256]"),
+    ("--max-examples", "-1", "-1 must be an integer >= 0"),  # used to drop the last example silently
+])
+def test_numeric_flags_name_flag_value_and_range(flag, value, expected, capsys):
+    argv = ["run.toml"] if flag == "--max-examples" else ["--score", "p.sql", "--data", "spider:d"]
+    with pytest.raises(SystemExit) as e:
+        eval_cli.parse_args(argv + [flag, value])
+    assert e.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"eval.py: error: argument {flag}: {expected}"
+
+
 def test_answers_flow_through_extraction_to_scores(world, tmp_path, monkeypatch):
     """With decoding replaced by canned answers (gold SQL in a fence for rows 0 and 3, prose for
     row 1, a wrong query for the rest), the figures are the hand-computed ones; the prompts the

@@ -22,6 +22,7 @@ operation, a missing function, a crashed worker, ...). ``None`` means success.
 
 from __future__ import annotations
 
+import math
 import multiprocessing as mp
 import os
 import sqlite3
@@ -214,6 +215,11 @@ def explain_ok(conn: sqlite3.Connection, sql: str) -> bool:
         return False
 
 
+def _check_timeout(timeout: float | None) -> None:
+    if timeout is not None and not 0 < timeout < math.inf:  # a NaN deadline never passes: no timeout at all
+        raise ValueError(f"timeout must be a finite number of seconds > 0, or None; got {timeout}")
+
+
 class _ConnectionCache:
     def __init__(self):
         self._conns: dict[str, sqlite3.Connection] = {}
@@ -295,8 +301,7 @@ class SQLRunner:
             workers = os.cpu_count() or 1
         if workers < 0:
             raise ValueError(f"workers must be >= 0 (0 = run in this process), got {workers}")
-        if timeout is not None and timeout <= 0:
-            raise ValueError(f"timeout must be > 0 seconds or None, got {timeout}")
+        _check_timeout(timeout)
         self.workers, self.timeout, self.max_rows = workers, timeout, max_rows
         self.grace = grace if grace is not None else (max(1.0, 0.5 * timeout) if timeout else 0.0)
         if start_method is None:
@@ -400,4 +405,5 @@ def execute_queries(jobs: Iterable[tuple[str, str]], *, timeout: float | None = 
 def execute_query(db_path: str, sql: str, *, timeout: float | None = 30.0,
                   max_rows: int | None = DEFAULT_MAX_ROWS) -> ExecResult:
     """Run one query in this process (deadline via progress handler; no process isolation)."""
+    _check_timeout(timeout)
     return _run_job(_ConnectionCache(), str(db_path), sql, timeout, max_rows)

@@ -156,3 +156,12 @@ def test_result_size_is_capped(db):
     r = execute_query(db, "SELECT a.id FROM item a, item b", timeout=5, max_rows=1000)
     assert r.error == EXEC_ERROR and "more than 1000 rows" in r.message
     assert execute_queries([(db, "SELECT id FROM item")], timeout=2, workers=1, max_rows=10)[0].error == EXEC_ERROR
+
+
+@pytest.mark.parametrize("timeout", [float("nan"), float("inf"), 0.0, -1.0])
+def test_timeout_must_be_a_finite_positive_number(db, timeout):
+    # a NaN deadline never passes: it would switch off the progress handler's deadline and the watchdog
+    with pytest.raises(ValueError, match="finite number of seconds > 0"):
+        SQLRunner(workers=0, timeout=timeout)
+    with pytest.raises(ValueError, match="finite number of seconds > 0"):
+        execute_query(db, "SELECT 1", timeout=timeout)
