@@ -18,7 +18,8 @@ string), ``query`` (Spider) or ``SQL`` (BIRD); ``db_id``; ``db_path`` (else
 ``hardness`` or ``difficulty``, and ``schema`` as ``{table: [columns]}``.
 
 Outcome categories per example: ``correct``, ``wrong_result``, ``no_sql``, ``syntax_error``,
-``no_such_table``, ``no_such_column``, ``exec_error``, ``timeout``; plus ``gold_error`` (the
+``no_such_table``, ``no_such_column``, ``exec_error``, ``timeout``, ``result_too_large`` (past the
+executor's row or byte cap); plus ``gold_error`` (the
 gold query itself failed; counted as not matching) and ``missing_db`` (no database file; the
 example is left out of every figure and counted under ``skipped_missing_db``).
 """
@@ -40,7 +41,7 @@ from engine.sql.match import (bird_result_eq, exact_match, parse_sqlite, read_sc
 
 BIRD_LEVELS = ("simple", "moderate", "challenging")
 OUTCOMES = ("correct", "wrong_result", "no_sql", "syntax_error", "no_such_table", "no_such_column",
-            "exec_error", "timeout", "gold_error")
+            "exec_error", "timeout", "result_too_large", "gold_error")
 
 # ----------------------------------------------------------------------------- voting
 
