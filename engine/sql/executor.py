@@ -5,7 +5,9 @@ Model-generated SQL is untrusted. Every query here:
 - passes an authorizer that allows reading only (SELECT, column reads, functions, recursive
   CTEs): ATTACH/DETACH, PRAGMA, INSERT/UPDATE/DELETE, CREATE/DROP/ALTER, transactions ... are
   denied while the statement is being prepared, before anything runs;
-- must be exactly one statement (a trailing ';' is fine, a second statement is rejected);
+- must be exactly one statement (a trailing ';' with whitespace or comments after it is fine, a
+  second statement is rejected), and a query: SELECT, WITH, VALUES or EXPLAIN of one; VACUUM
+  [INTO], PRAGMA and the rest are refused before SQLite prepares them (engine/sql/statements.py);
 - may build no string or blob over ``MAX_VALUE_BYTES`` (16 MiB, SQLite's ``SQLITE_LIMIT_LENGTH``:
   ``zeroblob(1e9)`` fails at once) and return at most ``max_rows`` rows (1,000,000) and
   ``max_bytes`` bytes of values (128 MiB, text and blobs by length, other values 8 each): fetching
@@ -37,7 +39,7 @@ from multiprocessing.connection import wait as wait_connections
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from engine.sql.statements import scan_sql, split_statements  # noqa: F401  (scan_sql: importable from here too)
+from engine.sql.statements import not_a_query, scan_sql, split_statements, statement_count  # noqa: F401  (scan_sql: importable here too)
 
 SYNTAX_ERROR = "syntax_error"
 NO_SUCH_TABLE = "no_such_table"
@@ -150,8 +152,11 @@ def run_on_connection(conn: sqlite3.Connection, sql: str, timeout: float | None,
     statements = split_statements(sql)
     if not statements:
         return ExecResult(None, SYNTAX_ERROR, "empty query")
-    if len(statements) > 1:
-        return ExecResult(None, EXEC_ERROR, f"only one statement is allowed, got {len(statements)}")
+    if statement_count(sql) > 1:
+        return ExecResult(None, EXEC_ERROR, f"only one statement is allowed, got {statement_count(sql)}")
+    refused = not_a_query(statements[0])
+    if refused:
+        return ExecResult(None, EXEC_ERROR, refused)
     deadline = None if timeout is None else time.monotonic() + timeout
     if deadline is not None:
         conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, _PROGRESS_EVERY)
@@ -179,7 +184,7 @@ def run_on_connection(conn: sqlite3.Connection, sql: str, timeout: float | None,
 def explain_ok(conn: sqlite3.Connection, sql: str) -> bool:
     """True if SQLite accepts ``EXPLAIN <sql>`` (it compiles) on this read-only connection."""
     statements = split_statements(sql)
-    if len(statements) != 1:
+    if statement_count(sql) != 1 or not_a_query(statements[0]):
         return False
     try:
         conn.execute("EXPLAIN " + statements[0]).fetchall()

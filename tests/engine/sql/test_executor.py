@@ -109,6 +109,35 @@ def test_trailing_semicolon_and_literal_semicolons_are_one_statement(db):
     assert execute_query(db, "SELECT ';' -- ; comment\n", timeout=2).rows == [(";",)]
 
 
+def test_statement_count_is_python_sqlite3s(db):
+    from engine.sql.statements import one_statement, statement_count
+    conn = sqlite3.connect(":memory:")
+    cases = ["SELECT 1", "SELECT 1;", "SELECT 1; -- c", "SELECT 1; /* ; */", "SELECT 1;\n-- a;\n", ";SELECT 1",
+             " ; SELECT 1", "SELECT 1;;", "SELECT 1; ;", "SELECT 1;\n;\n", "SELECT 1; SELECT 2", "SELECT ';'; -- x"]
+    for sql in cases:
+        try:
+            conn.execute(sql)
+            official = 1
+        except (sqlite3.ProgrammingError, sqlite3.Warning):  # "You can only execute one statement at a time."
+            official = 2
+        assert min(statement_count(sql), 2) == official, sql
+        assert (one_statement(sql) is not None) == (official == 1), sql
+    assert one_statement("SELECT ';' ; -- x") == "SELECT ';'"
+
+
+@pytest.mark.parametrize("sql", ["VACUUM", "vacuum into '{into}'", "/* c */ VACUUM", "EXPLAIN VACUUM",
+                                 "EXPLAIN QUERY PLAN VACUUM", "ANALYZE", "REINDEX", "PRAGMA table_info(item)"])
+def test_only_queries_run(db, tmp_path, sql):
+    before = _digest(db.parent)
+    into = tmp_path / "copy.sqlite"
+    r = execute_query(db, sql.format(into=into), timeout=2)
+    assert r.error == EXEC_ERROR and "is not a query" in r.message and "never run" in r.message
+    assert _digest(db.parent) == before and not into.exists()
+    for query in ("SELECT 1", "WITH a AS (SELECT 2) SELECT * FROM a", "VALUES (3)", "EXPLAIN SELECT 1",
+                  "-- lead\nSELECT 4"):
+        assert execute_query(db, query, timeout=2).ok, query
+
+
 def test_split_statements():
     assert split_statements("SELECT 'a;b'; DROP TABLE t;") == ["SELECT 'a;b'", "DROP TABLE t"]
     assert split_statements('SELECT "x;y" FROM t /* ; */ -- ;') == ['SELECT "x;y" FROM t /* ; */ -- ;']

@@ -238,6 +238,11 @@ def test_valid_sql(db_root):
     assert not is_valid_sql("SELECT 1; SELECT 2", db)
     assert not is_valid_sql("DROP TABLE singer", db)  # not compiled on a read-only connection
     assert not is_valid_sql(None, db)
+    # not queries: SQLite compiles EXPLAIN VACUUM, but they are refused before it sees them
+    assert not any(is_valid_sql(q, db) for q in ("VACUUM", "VACUUM INTO '/tmp/x.db'", "ANALYZE", "REINDEX"))
+    # a ';' followed by whitespace or comments ends the one statement, as Python's sqlite3 reads it
+    assert all(is_valid_sql(q, db) for q in ("SELECT name FROM singer; -- done", "SELECT name FROM singer;\n/* c */\n"))
+    assert not is_valid_sql("SELECT name FROM singer;;", db)  # sqlite3: "only one statement at a time"
     assert sqlglot_parses("SELECT 1") and not sqlglot_parses("SELECT FROM WHERE (")
 
 
@@ -432,3 +437,24 @@ def test_a_folder_shared_by_several_databases_is_not_a_test_suite(tmp_path):
     records, _ = score_predictions(["SELECT count(*) FROM item"], [{"question": "q", "sql": "SELECT count(*) FROM item",
                                                                     "db_id": "shop", "db_path": str(shop)}], workers=0)
     assert records[0]["exec_match"] is True
+
+
+def test_vacuum_is_refused_and_a_trailing_comment_scores_as_the_query(db_root, tmp_path):
+    db = db_root / "shop" / "shop.sqlite"
+    before = db.read_bytes()
+    into = tmp_path / "copy.sqlite"
+    gold = "SELECT name FROM singer WHERE age > 35"
+    preds = [gold, gold + "; -- the singers over 35", gold + ";\n/* done */  \n", gold + " ;\n-- a\n-- b",
+             "VACUUM", f"VACUUM INTO '{into}'", "EXPLAIN VACUUM", gold + ";;", gold + "; SELECT 1"]
+    records, _ = score_predictions(preds, [_ex(gold)] * len(preds), db_root=db_root, timeout=2.0, workers=1)
+    as_query = records[0]
+    for rec in records[1:4]:  # the same verdicts and figures as the bare query
+        assert {k: rec[k] for k in ("exec_match", "valid", "error", "exact_match", "token_f1")} == \
+               {k: as_query[k] for k in ("exec_match", "valid", "error", "exact_match", "token_f1")}
+        assert rec["pred_sql"] == gold
+    assert as_query["exec_match"] and as_query["valid"]
+    for rec in records[4:7]:  # refused before SQLite prepares them: never run, never valid
+        assert rec["error"] == "exec_error" and not rec["valid"] and "is not a query" in rec["message"]
+    for rec in records[7:]:  # two statements, as Python's sqlite3 (the official evaluators) counts them
+        assert rec["error"] == "exec_error" and not rec["valid"] and "only one statement" in rec["message"]
+    assert db.read_bytes() == before and not into.exists()
