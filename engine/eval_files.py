@@ -24,7 +24,7 @@ from typing import Sequence
 from tqdm.auto import tqdm
 
 from engine.config import DataConfig, EvalSection
-from engine.sql.datasets import DataError, Example, load_examples
+from engine.sql.datasets import DataError, Example, load_examples, parse_json, read_utf8
 from engine.sql.reports import REPORT_FIGURES, compare_reports, read_predictions, write_outputs
 from engine.sql.scoring import align_predictions, bucket_table, example_index, score_predictions
 
@@ -146,7 +146,9 @@ def read_dataset(spec: DataSpec) -> list[dict]:
         check_databases(examples, str(spec.path), "jsonl")
         return examples
     try:
-        rows = json.loads(spec.path.read_text(encoding="utf-8"))
+        rows = parse_json(read_utf8(spec.path, "dataset"), str(spec.path))
+    except DataError as e:
+        raise EvalError(str(e)) from None
     except (OSError, json.JSONDecodeError) as e:
         raise EvalError(f"{spec.path}: cannot read the dataset ({e})") from None
     sql_key = "query" if spec.kind == "spider" else "SQL"
@@ -163,12 +165,12 @@ def indexed_predictions(path: Path) -> dict[int, object] | None:
     """{dataset row: prediction} for a JSONL file whose every row has an integer ``index`` (as
     predictions.jsonl has: a run on part of a dataset, or with rows the loader skipped, names the
     rows it answered); None for any other file."""
-    text = path.read_text(encoding="utf-8")
+    text = read_utf8(path, "predictions file")
     if path.suffix == ".json" or not text.lstrip().startswith("{"):
         return None
     try:
-        rows = [json.loads(line) for line in text.splitlines() if line.strip()]
-    except json.JSONDecodeError:
+        rows = [parse_json(line, str(path)) for line in text.splitlines() if line.strip()]
+    except (json.JSONDecodeError, DataError):
         return None  # read_predictions names the bad line
     if not rows or not all(isinstance(r, dict) and isinstance(r.get("index"), int) for r in rows):
         return None
@@ -239,8 +241,8 @@ def _load_report(path: str | Path) -> dict:
     if not path.is_file():
         raise EvalError(f"--compare {path}: no such report (give a report.json or the folder holding one)")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
+        return parse_json(read_utf8(path, "report"), str(path))
+    except (json.JSONDecodeError, DataError) as e:
         raise EvalError(f"--compare {path}: not a JSON report ({e})") from None
 
 

@@ -304,6 +304,15 @@ def test_errors_are_named(world, tmp_path, capsys):
     err = error_of(["--score", str(short), "--data", f"spider:{world['spider']}"])
     assert f"{len(ROWS) - 1} predictions for {len(ROWS)} examples" in err
 
+    one = tmp_path / "one.jsonl"  # one JSONL row: was read as BIRD's dict ("key 'pred_sql' is not an index 0..0")
+    one.write_text(json.dumps({"pred_sql": "SELECT 1"}) + "\n")
+    err = error_of(["--score", str(one), "--data", f"spider:{world['spider']}"])
+    assert f"{one}: 1 predictions for {len(ROWS)} examples" in err and "one line (or JSONL row) per dataset row" in err
+    latin = tmp_path / "latin.sql"
+    latin.write_bytes("SELECT 'caf\xe9'\n".encode("latin-1") * len(ROWS))
+    err = error_of(["--score", str(latin), "--data", f"spider:{world['spider']}"])
+    assert f"{latin}:1: not UTF-8 text" in err and "iconv -f latin1 -t utf-8" in err and len(err.splitlines()) == 1
+
     err = error_of(["--score", str(short), "--data", f"sparql:{world['spider']}"])
     assert "spider, bird, jsonl" in err
     no_dbs = tmp_path / "bird"

@@ -367,6 +367,43 @@ def test_prediction_files_round_trip(tmp_path):
     assert read_predictions(t) == ["SELECT 1", None]
 
 
+@pytest.mark.parametrize("text, want", [
+    ('{"pred_sql": "SELECT 1"}\n', ["SELECT 1"]),  # used to be read as BIRD's dict: "key 'pred_sql' is not an index"
+    ('{"index": 0, "sql": "SELECT 1"}', ["SELECT 1"]),
+    ('{"samples": ["SELECT 1", "SELECT 2"]}\n', [["SELECT 1", "SELECT 2"]]),
+    (json.dumps({"0": "SELECT 1" + BIRD_SEPARATOR + "db"}), ["SELECT 1"]),  # one-line BIRD dict: still BIRD
+    (json.dumps({"1": "SELECT 2" + BIRD_SEPARATOR + "db", "0": "SELECT 1"}, indent=2), ["SELECT 1", "SELECT 2"]),
+])
+def test_one_row_jsonl_and_one_line_bird_files(tmp_path, text, want):
+    for suffix in (".jsonl", ".json", ".txt"):
+        path = tmp_path / f"preds{suffix}"
+        path.write_text(text)
+        assert read_predictions(path) == want, suffix
+
+
+def test_prediction_files_that_cannot_be_read_say_so(tmp_path):
+    bad = tmp_path / "preds.sql"
+    bad.write_bytes("SELECT 1\nSELECT 'caf\xe9'\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"preds\.sql:2: not UTF-8 text \(byte 0xe9 at offset 20\); save the "
+                                         r"predictions file as UTF-8, e\.g\. iconv -f latin1 -t utf-8"):
+        read_predictions(bad)
+    bom = tmp_path / "bom.sql"
+    bom.write_bytes("\ufeffSELECT 1\n".encode("utf-8"))  # a BOM is not part of the first prediction
+    assert read_predictions(bom) == ["SELECT 1"]
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text('{"pred_sql": "SELECT 1"}\n{"pred_sql": ' + "[" * 100_000 + "]" * 100_000 + "}\n")
+    with pytest.raises(ValueError, match=r"deep\.jsonl:2: JSON nested too deeply to read"):
+        read_predictions(deep)
+    other = tmp_path / "other.json"
+    other.write_text('{"answer": "SELECT 1"}')
+    with pytest.raises(ValueError, match=r"other\.json: key 'answer' is not an index 0\.\.0; expected BIRD's json dict"):
+        read_predictions(other)
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text('{"pred_sql": "SELECT 1"}\n["SELECT 2"]\n')
+    with pytest.raises(ValueError, match=r"rows\.jsonl: row 2 is list, not a JSON object"):
+        read_predictions(rows)
+
+
 def test_pass_at_k_is_a_probability():
     for n in range(1, 8):
         for c in range(n + 1):
