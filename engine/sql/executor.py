@@ -137,9 +137,9 @@ def _fetch(cur: sqlite3.Cursor, max_rows: int | None, max_bytes: int | None) -> 
         rows += batch
         nbytes += sum(map(_row_bytes, batch))
         if max_rows is not None and len(rows) > max_rows:
-            return ExecResult(None, RESULT_TOO_LARGE, f"the result has more than {max_rows:,} rows (max_rows)")
+            return ExecResult(None, RESULT_TOO_LARGE, f"the result has more than {max_rows} rows (max_rows)")
         if max_bytes is not None and nbytes > max_bytes:
-            return ExecResult(None, RESULT_TOO_LARGE, f"the result holds more than {max_bytes:,} bytes of values "
+            return ExecResult(None, RESULT_TOO_LARGE, f"the result holds more than {max_bytes} bytes of values "
                                                       "(max_bytes); fetching stopped there")
         chunk = min(_FETCH_CHUNK, 2 * chunk)
     return ExecResult(rows)

@@ -183,7 +183,7 @@ def test_missing_database_is_an_error_not_a_new_file(tmp_path):
 def test_result_size_is_capped(db):
     assert execute_query(db, "SELECT id FROM item", timeout=2, max_rows=1000).ok
     r = execute_query(db, "SELECT a.id FROM item a, item b", timeout=5, max_rows=1000)
-    assert r.error == RESULT_TOO_LARGE and "more than 1,000 rows" in r.message
+    assert r.error == RESULT_TOO_LARGE and "more than 1000 rows" in r.message
     assert execute_queries([(db, "SELECT id FROM item")], timeout=2, workers=1, max_rows=10)[0].error == RESULT_TOO_LARGE
 
 
