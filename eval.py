@@ -17,11 +17,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.cli import user_errors
-from engine.config import load_config
+from engine.cli import number_arg, user_errors
+from engine.config import RANGES, Range, load_config
 from engine.demo.prepare import prepare_inputs
 from engine.eval_files import compare_report_files, score_existing, summary_lines
 from engine.evaluate import default_out_dir, evaluate_config
+
+WORKERS = Range(0, 256)  # --workers
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -34,16 +36,17 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="override a config value, e.g. --set eval.num_samples=4 (repeatable)")
     p.add_argument("--out", metavar="DIR", help="output folder (default <run_dir>/eval, or <run_dir>/eval-base without --adapter; "
                                  "with --score: <predictions stem>-eval beside the file)")
-    p.add_argument("--max-examples", type=int, metavar="N", help="evaluate the first N examples only (overrides eval.max_examples)")
+    p.add_argument("--max-examples", type=number_arg(RANGES["eval"]["max_examples"], int), metavar="N", help="evaluate the first N examples only (overrides eval.max_examples)")
     p.add_argument("--score", metavar="PREDICTIONS",
                    help="score a predictions file (Spider's one SQL per line, JSONL or BIRD's json) with no model")
     p.add_argument("--data", metavar="KIND:PATH", help="with --score: spider:DIR, bird:DIR or jsonl:FILE")
     p.add_argument("--db-dir", metavar="DIR", help="with --score: folder of <db_id>/<db_id>.sqlite (default: beside the dataset)")
-    p.add_argument("--timeout", type=float, metavar="SECONDS", help="with --score: seconds per query (default: [eval] timeout's default)")
+    p.add_argument("--timeout", type=number_arg(RANGES["eval"]["timeout"]), metavar="SECONDS", help="with --score: seconds per query (default: [eval] timeout's default)")
     p.add_argument("--validity-only", action="store_true",
                    help="no databases (e.g. BIRD's dev_tables.json alone): score sqlglot and schema validity and "
                         "exact match instead of execution")
-    p.add_argument("--workers", type=int, metavar="N", help="SQL worker processes (default: one per CPU)")
+    p.add_argument("--workers", type=number_arg(WORKERS, int), metavar="N",
+                   help="SQL worker processes (default: one per CPU; 0 = in this process)")
     p.add_argument("--compare", nargs=2, metavar=("REPORT_A", "REPORT_B"),
                    help="print two report.json side by side with B - A")
     args = p.parse_args(argv)

@@ -7,11 +7,12 @@ the file, key or row) and exit with status 2 instead of a stack trace. Bugs stil
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import sys
 
 from engine.adapter import AdapterError
-from engine.config import ConfigError
+from engine.config import ConfigError, Range, range_error
 from engine.eval_files import EvalError
 from engine.run_dir import RunDirError
 from engine.sql.datasets import DataError
@@ -38,3 +39,17 @@ def user_errors(prog: str):
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         raise SystemExit(130) from None
+
+
+def number_arg(valid: Range, kind: type = float):
+    """An argparse `type=` for a numeric flag: `kind` parsed, finite and within `valid`, else argparse's
+    one-line error naming the flag, the value and the range (e.g. --timeout nan)."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {'an integer' if kind is int else 'a number'}") from None
+        if value not in valid:
+            raise argparse.ArgumentTypeError(range_error(text, value, valid, kind is int).split(" = ", 1)[1])
+        return value
+    return parse

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 import re
 import tomllib
 import typing
@@ -35,6 +36,7 @@ from engine.sql.datasets import FORMATS
 from engine.sql.schema import SCHEMA_STYLES
 from engine.sql.splits import STRATIFY_FIELDS
 from engine.toml_values import NO, coerce, describe, is_optional, show, toml_type, toml_value
+from kernels.nf4 import VALID_BLOCKSIZES
 
 # The choices of the options below, each defined once (a module that gives a choice its meaning
 # defines it, e.g. SCHEDULES beside lr_at; engine.devices, engine.step and engine.train read these).
@@ -58,9 +60,71 @@ def _choice(section: str, key: str, value, allowed) -> None:
         raise ConfigError(f"[{section}] {key} = {value!r} is not one of {list(allowed)}")
 
 
-def _at_least(section: str, key: str, value, low, *, strict: bool = False) -> None:
-    if value < low or (strict and value == low):
-        raise ConfigError(f"[{section}] {key} = {value!r} must be {'>' if strict else '>='} {low}")
+@dataclass(frozen=True)
+class Range:
+    """The valid values of a numeric option: finite, from `low` to `high` (None: unbounded), each
+    end included unless it is open."""
+
+    low: float | None = None
+    high: float | None = None
+    open_low: bool = False
+    open_high: bool = False
+
+    def __contains__(self, v) -> bool:
+        if isinstance(v, float) and not math.isfinite(v):
+            return False
+        if self.low is not None and (v < self.low or (self.open_low and v == self.low)):
+            return False
+        return self.high is None or (v < self.high or (not self.open_high and v == self.high))
+
+    def __str__(self) -> str:
+        def num(x):
+            return str(int(x)) if float(x).is_integer() else f"{x:g}"
+        if self.high is None:
+            return f"{'>' if self.open_low else '>='} {num(self.low)}"
+        if self.low is None:
+            return f"{'<' if self.open_high else '<='} {num(self.high)}"
+        return f"in {'(' if self.open_low else '['}{num(self.low)}, {num(self.high)}{')' if self.open_high else ']'}"
+
+
+POSITIVE = Range(0, open_low=True)
+NON_NEGATIVE = Range(0)
+AT_LEAST_1 = Range(1)
+FRACTION = Range(0, 1, open_high=True)  # [0, 1)
+SEED = Range(0, 2**63 - 1)
+# The valid range of every numeric option, by section and key; each section checks its own when
+# built, and eval.py's --timeout and --max-examples take theirs from here too.
+RANGES: dict[str, dict[str, Range]] = {
+    "model": {},  # blocksize: one of VALID_BLOCKSIZES
+    "lora": {"r": Range(1, 4096), "alpha": POSITIVE, "dropout": FRACTION},
+    "data": {"sample_rows": Range(0, 1000), "max_value_chars": AT_LEAST_1, "max_len": Range(1, 2**20),
+             "sample_frac": Range(0, 1, open_low=True), "val_frac": FRACTION, "seed": SEED},
+    "train": {"epochs": AT_LEAST_1, "max_steps": NON_NEGATIVE, "micro_batch_size": AT_LEAST_1, "grad_accum": AT_LEAST_1,
+              "lr": POSITIVE, "warmup_ratio": FRACTION, "weight_decay": NON_NEGATIVE, "max_grad_norm": NON_NEGATIVE,
+              "seed": SEED, "save_every": NON_NEGATIVE, "keep_last": AT_LEAST_1, "log_every": AT_LEAST_1,
+              "min_lr_ratio": Range(0, 1), "adam_eps": POSITIVE, "loss_chunk_size": AT_LEAST_1,
+              "length_group_window": AT_LEAST_1},
+    "eval": {"max_new_tokens": Range(1, 65536), "temperature": NON_NEGATIVE, "top_p": Range(0, 1, open_low=True),
+             "top_k": NON_NEGATIVE, "num_samples": Range(1, 1024), "batch_size": AT_LEAST_1,
+             "repetition_penalty": POSITIVE, "timeout": Range(0, 86400, open_low=True), "max_examples": NON_NEGATIVE},
+}
+
+
+def range_error(what: str, value, valid: Range, is_int: bool) -> str:
+    """"<what> = <value> must be <an integer | a finite number> <range>", the one message of every range check."""
+    return f"{what} = {show(value)} must be {'an integer' if is_int else 'a finite number'} {valid}"
+
+
+def _check_numbers(section: str, obj) -> None:
+    """Every int / float field of a section within its RANGES entry (floats finite)."""
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        valid = RANGES[section][f.name]  # a numeric field without a range is a bug: KeyError
+        if value not in valid:
+            is_int = "float" not in str(f.type)  # (annotations are strings here)
+            raise ConfigError(range_error(f"[{section}] {f.name}", value, valid, is_int))
 
 
 @dataclass(frozen=True)
@@ -79,7 +143,8 @@ class ModelSection:
         _choice("model", "dtype", self.dtype, DTYPES)
         if self.quantize is not None:
             _choice("model", "quantize", self.quantize, QUANT_MODES)
-        _at_least("model", "blocksize", self.blocksize, 1)
+        if self.blocksize not in VALID_BLOCKSIZES:  # the block sizes of bitsandbytes' NF4 (kernels/nf4.py)
+            raise ConfigError(f"[model] blocksize = {self.blocksize!r} is not one of {list(VALID_BLOCKSIZES)}")
         if not DEVICE_RE.fullmatch(self.device):
             raise ConfigError(f"[model] device = {self.device!r} is not one of auto, cpu, cuda, cuda:N, mps")
 
@@ -93,9 +158,7 @@ class LoraSection:
     use_rslora: bool = False  # rank-stabilised scaling alpha / sqrt(r) (https://arxiv.org/abs/2312.03732)
 
     def __post_init__(self):
-        _at_least("lora", "r", self.r, 1)
-        if not 0.0 <= self.dropout < 1.0:
-            raise ConfigError(f"[lora] dropout = {self.dropout!r} must be in [0, 1)")
+        _check_numbers("lora", self)  # alpha > 0: alpha = 0 scales the update to nothing and trains nothing
         if isinstance(self.target_modules, tuple) and not self.target_modules:
             raise ConfigError('[lora] target_modules = [] names no module; use "all-linear" or names like ["q_proj"]')
 
@@ -129,12 +192,7 @@ class DataConfig:
         for key, allowed in choices.items():
             if getattr(self, key) not in allowed:
                 raise ConfigError(f"data.{key} = {getattr(self, key)!r} is not one of {list(allowed)}")
-        if not 0.0 < self.sample_frac <= 1.0:
-            raise ConfigError(f"data.sample_frac = {self.sample_frac} must be in (0, 1]")
-        if not 0.0 <= self.val_frac < 1.0:
-            raise ConfigError(f"data.val_frac = {self.val_frac} must be in [0, 1)")
-        if self.sample_rows < 0 or self.max_len <= 0 or self.max_value_chars <= 0:
-            raise ConfigError("data.sample_rows must be >= 0, data.max_len and data.max_value_chars > 0")
+        _check_numbers("data", self)
 
 
 @dataclass(frozen=True)
@@ -167,22 +225,12 @@ class TrainSection:
     offload_activations: bool = False  # keep the checkpointed layer inputs in pinned CPU memory until backward (long sequences; costs two PCIe copies of them)
 
     def __post_init__(self):
-        for key in ("epochs", "micro_batch_size", "grad_accum", "keep_last", "log_every"):
-            _at_least("train", key, getattr(self, key), 1)
-        for key in ("max_steps", "save_every", "weight_decay", "max_grad_norm"):
-            _at_least("train", key, getattr(self, key), 0)
-        _at_least("train", "lr", self.lr, 0, strict=True)
+        _check_numbers("train", self)
         _choice("train", "schedule", self.schedule, SCHEDULES)
         _choice("train", "precision", self.precision, PRECISIONS)
         _choice("train", "mode", self.mode, MODES)
-        for key in ("loss_chunk_size", "length_group_window"):
-            _at_least("train", key, getattr(self, key), 1)
-        if len(self.adam_betas) != 2 or not all(0.0 <= b < 1.0 for b in self.adam_betas):
-            raise ConfigError(f"[train] adam_betas = {list(self.adam_betas)} must be two numbers in [0, 1)")
-        if not 0.0 <= self.min_lr_ratio <= 1.0:
-            raise ConfigError(f"[train] min_lr_ratio = {self.min_lr_ratio!r} must be in [0, 1]")
-        if not 0.0 <= self.warmup_ratio < 1.0:
-            raise ConfigError(f"[train] warmup_ratio = {self.warmup_ratio!r} must be in [0, 1)")
+        if len(self.adam_betas) != 2 or not all(b in FRACTION for b in self.adam_betas):
+            raise ConfigError(f"[train] adam_betas = {show(self.adam_betas)} must be two finite numbers in [0, 1)")
 
 
 @dataclass(frozen=True)
@@ -200,15 +248,8 @@ class EvalSection:
     side_by_side: bool = False  # eval.py CONFIG without --adapter: score the base, then <run_dir>/adapter when it exists, and print both
 
     def __post_init__(self):
-        for key in ("max_new_tokens", "num_samples", "batch_size"):
-            _at_least("eval", key, getattr(self, key), 1)
-        for key in ("temperature", "top_k", "max_examples"):
-            _at_least("eval", key, getattr(self, key), 0)
-        _at_least("eval", "timeout", self.timeout, 0, strict=True)
-        _at_least("eval", "repetition_penalty", self.repetition_penalty, 0, strict=True)
+        _check_numbers("eval", self)
         _choice("eval", "decode", self.decode, ("auto", "fast", "reference"))
-        if not 0.0 < self.top_p <= 1.0:
-            raise ConfigError(f"[eval] top_p = {self.top_p!r} must be in (0, 1]")
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ import sys
 import torch
 from torch import nn
 
+from engine.config import ConfigError
+
 
 def model_device(model: nn.Module) -> torch.device:
     return next(model.parameters()).device
@@ -93,12 +95,22 @@ def peak_memory(device: torch.device) -> dict:
 
 
 def resolve_device(name: str) -> torch.device:
-    """"auto" -> cuda when available, else cpu."""
+    """"auto" -> cuda when available, else cpu. A device this machine does not have is a ConfigError
+    saying what it has (checked here, before a model is built on it)."""
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     device = torch.device(name)
     if device.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"model.device = {name!r} but torch sees no CUDA device; use 'cpu' or 'auto'")
+        build = f"a CUDA {torch.version.cuda} build" if torch.version.cuda else "a CPU-only build"
+        raise ConfigError(f"model.device = {name!r}, but torch sees no CUDA device (torch {torch.__version__} is "
+                          f"{build}); use 'cpu', or 'auto' to take a GPU when there is one")
+    if device.type == "cuda" and device.index is not None and device.index >= torch.cuda.device_count():
+        have = ", ".join(f"cuda:{i}" for i in range(torch.cuda.device_count()))
+        raise ConfigError(f"model.device = {name!r}, but this machine has {torch.cuda.device_count()} CUDA "
+                          f"device(s): {have}")
+    if device.type == "mps" and not (hasattr(torch.backends, "mps") and torch.backends.mps.is_available()):
+        raise ConfigError(f"model.device = {name!r}, but torch has no usable MPS device here (Apple GPUs on "
+                          "macOS only); use 'cpu' or 'auto'")
     return device
 
 

@@ -15,7 +15,9 @@ predictions.jsonl, the official evaluators' inputs).
 from __future__ import annotations
 
 import json
+import os
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +26,7 @@ from typing import Sequence
 from tqdm.auto import tqdm
 
 from engine.config import DataConfig, EvalSection
-from engine.sql.datasets import DataError, Example, load_examples
+from engine.sql.datasets import DataError, Example, load_examples, parse_json, read_utf8
 from engine.sql.reports import REPORT_FIGURES, compare_reports, read_predictions, write_outputs
 from engine.sql.scoring import align_predictions, bucket_table, example_index, score_predictions
 
@@ -67,6 +69,34 @@ def check_databases(examples: Sequence[dict], path: str, data_format: str) -> No
                "jsonl rows need a db_path; spider / bird need their database folder beside the file or data.db_dir")
         raise EvalError(f"{path}: {len(missing)} of {len(examples)} evaluation examples have no database to run "
                         f"SQL on ({where}); execution accuracy needs one per example: {fix}")
+
+
+def output_dir(path: str | Path, what: str) -> Path:
+    """The output folder, created if missing and checked writable now, before any work (a model's
+    whole generation must not end in a traceback at the write); `what` says where the path came
+    from ("--out", "train.run_dir = runs/x"). EvalError naming the path and the fix otherwise."""
+    out = Path(path)
+    fix = "pass --out with a writable folder"
+    if out.exists() and not out.is_dir():
+        raise EvalError(f"{what}: the output folder {out} is a file; {fix}")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=out)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        raise EvalError(f"{what}: cannot write into the output folder {out} ({e.strerror or e}"
+                        f"{': ' + str(e.filename) if e.filename and str(e.filename) != str(out) else ''}); {fix}") from None
+    return out
+
+
+def write_outputs_to(out: Path, records, summary, *, meta: dict, what: str) -> dict:
+    """engine.sql.reports.write_outputs, an OSError (disk full, the folder removed meanwhile) as EvalError."""
+    try:
+        return write_outputs(out, records, summary, meta=meta)
+    except OSError as e:
+        raise EvalError(f"{what}: writing the outputs into {out} failed ({e.strerror or e}); "
+                        "pass --out with a writable folder") from None
 
 
 def _exec_bar(progress: bool | None):
@@ -146,7 +176,9 @@ def read_dataset(spec: DataSpec) -> list[dict]:
         check_databases(examples, str(spec.path), "jsonl")
         return examples
     try:
-        rows = json.loads(spec.path.read_text(encoding="utf-8"))
+        rows = parse_json(read_utf8(spec.path, "dataset"), str(spec.path))
+    except DataError as e:
+        raise EvalError(str(e)) from None
     except (OSError, json.JSONDecodeError) as e:
         raise EvalError(f"{spec.path}: cannot read the dataset ({e})") from None
     sql_key = "query" if spec.kind == "spider" else "SQL"
@@ -163,12 +195,12 @@ def indexed_predictions(path: Path) -> dict[int, object] | None:
     """{dataset row: prediction} for a JSONL file whose every row has an integer ``index`` (as
     predictions.jsonl has: a run on part of a dataset, or with rows the loader skipped, names the
     rows it answered); None for any other file."""
-    text = path.read_text(encoding="utf-8")
+    text = read_utf8(path, "predictions file")
     if path.suffix == ".json" or not text.lstrip().startswith("{"):
         return None
     try:
-        rows = [json.loads(line) for line in text.splitlines() if line.strip()]
-    except json.JSONDecodeError:
+        rows = [parse_json(line, str(path)) for line in text.splitlines() if line.strip()]
+    except (json.JSONDecodeError, DataError):
         return None  # read_predictions names the bad line
     if not rows or not all(isinstance(r, dict) and isinstance(r.get("index"), int) for r in rows):
         return None
@@ -200,6 +232,8 @@ def score_existing(pred_path: str | Path, data: str, *, db_dir: str | Path | Non
     if not pred_path.is_file():
         raise EvalError(f"--score {pred_path}: no such file")
     spec = parse_data_spec(data, db_dir)
+    where = "--out" if out_dir is not None else f"--score {pred_path} (its outputs go beside it)"
+    out = output_dir(out_dir if out_dir is not None else pred_path.with_name(pred_path.stem + "-eval"), where)
     examples = read_dataset(spec)
     n_rows = len(examples)
     try:
@@ -218,13 +252,12 @@ def score_existing(pred_path: str | Path, data: str, *, db_dir: str | Path | Non
     records, summary = score_with_progress(preds, examples, dialect=dialect, timeout=timeout, workers=workers,
                                            db_root=spec.db_root, progress=progress)
     add_difficulty_table(records, summary, examples)
-    out = Path(out_dir) if out_dir is not None else pred_path.with_name(pred_path.stem + "-eval")
     meta = {"model": None, "adapter": None, "predictions": str(pred_path), "data": str(spec.path),
             "dataset_rows": n_rows,
             "settings": {"dialect": dialect, "data_kind": spec.kind, "timeout": timeout,
                          "db_root": str(spec.db_root) if spec.db_root else None},
             "timings": {"score_s": round(time.perf_counter() - t0, 3)}}
-    report = write_outputs(out, records, summary, meta=meta)
+    report = write_outputs_to(out, records, summary, meta=meta, what=where)
     report["out_dir"] = str(out)
     return report
 
@@ -239,8 +272,8 @@ def _load_report(path: str | Path) -> dict:
     if not path.is_file():
         raise EvalError(f"--compare {path}: no such report (give a report.json or the folder holding one)")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
+        return parse_json(read_utf8(path, "report"), str(path))
+    except (json.JSONDecodeError, DataError) as e:
         raise EvalError(f"--compare {path}: not a JSON report ({e})") from None
 
 

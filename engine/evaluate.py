@@ -47,11 +47,10 @@ from engine.answer_log import AnswerLog, AnswerRow, fingerprint
 from engine.config import DataConfig
 from engine.data import encode_examples
 from engine.devices import auto_reason, resolve_device, resolve_dtype
-from engine.eval_files import (EvalError, add_difficulty_table, check_databases, dialect_of, score_with_progress,
-                               scoring_example)
+from engine.eval_files import (EvalError, add_difficulty_table, check_databases, dialect_of, output_dir,
+                               score_with_progress, scoring_example, write_outputs_to)
 from engine.sql.datasets import load_examples
 from engine.sql.extract import extract_sql
-from engine.sql.reports import write_outputs
 from engine.sql.validity import schema_columns, score_without_databases
 from models import load_model
 from models.tokenizer import load_tokenizer
@@ -206,7 +205,8 @@ def evaluate_config(cfg, *, config_path: str | Path | None = None, adapter: str 
     limit = cfg.eval.max_examples if max_examples is None else max_examples
     if limit < 0:
         raise EvalError(f"--max-examples {limit}: use 0 (all) or a positive number")
-    out = Path(out_dir) if out_dir is not None else default_out_dir(cfg, adapter)
+    out = output_dir(out_dir if out_dir is not None else default_out_dir(cfg, adapter),
+                     "--out" if out_dir is not None else f"train.run_dir = {cfg.train.run_dir}")  # before the model
     dialect = dialect_of(cfg.data.format)
 
     if cfg.eval.num_samples > 1 and cfg.eval.temperature == 0:
@@ -259,7 +259,8 @@ def evaluate_config(cfg, *, config_path: str | Path | None = None, adapter: str 
                     "score_s": round(t_scored - t_generated, 3), "total_s": round(t_scored - t0, 3),
                     "generated_tokens_per_s": round(gen_stats["generated_tokens"] / gen_s, 1) if gen_s > 0 else None},
     }
-    report = write_outputs(out, records, summary, meta=meta)
+    report = write_outputs_to(out, records, summary, meta=meta,
+                              what="--out" if out_dir is not None else f"train.run_dir = {cfg.train.run_dir}")
     log.remove()  # the answers are in predictions.jsonl now
     report["out_dir"] = str(out)
     return report

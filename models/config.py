@@ -24,6 +24,8 @@ from typing import Any
 
 import torch
 
+from .config_json import config_json_problems
+
 SUPPORTED_MODEL_TYPES = ("qwen2", "qwen3", "llama")
 SUPPORTED_ROPE_TYPES = ("default", "linear", "llama3")
 SUPPORTED_ACTIVATIONS = ("silu",)
@@ -113,6 +115,9 @@ class ModelConfig:
     @classmethod
     def from_hf(cls, hf: dict[str, Any]) -> "ModelConfig":
         """Build from a transformers-style config dict (either rope dialect)."""
+        problems = config_json_problems(hf)  # types and ranges of every field read below (models/config_json.py)
+        if problems:
+            raise ModelConfigError("; ".join(problems))
         model_type = hf.get("model_type")
         if model_type not in SUPPORTED_MODEL_TYPES:
             raise ModelConfigError(f"model_type {model_type!r} is not supported "

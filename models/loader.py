@@ -24,7 +24,8 @@ from safetensors import safe_open
 from torch import nn
 from tqdm.auto import tqdm
 
-from .config import ModelConfig
+from .config import ModelConfig, ModelConfigError
+from .config_json import fits_memory_problem
 from .checkpoint import CheckpointError, Entry
 from .gguf import GGUFCheckpoint, find_gguf
 from .transformer import CausalLM
@@ -71,24 +72,43 @@ def checkpoint_files(path: Path) -> list[Path]:
     index = path / "model.safetensors.index.json"
     if index.exists():
         try:
-            weight_map = json.loads(index.read_text())["weight_map"]
-        except (json.JSONDecodeError, KeyError, TypeError) as e:
+            weight_map = json.loads(index.read_text(encoding="utf-8"))["weight_map"]
+            names = list(dict.fromkeys(weight_map.values()))
+        except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, AttributeError) as e:
             raise CheckpointError(f"{index}: not a valid safetensors index ({e!r})") from None
-        files = [path / name for name in dict.fromkeys(weight_map.values())]
+        bad = [n for n in names if not isinstance(n, str) or not n or Path(n).is_absolute() or ".." in Path(n).parts]
+        if bad:
+            raise CheckpointError(f"{index} names shard(s) outside the checkpoint folder {path}: "
+                                  f"{', '.join(map(repr, bad[:5]))}; a shard is a file name inside that folder")
+        files = [path / name for name in names]
         missing = [f.name for f in files if not f.exists()]
         if missing:
             raise CheckpointError(f"{index} names shard(s) that are not in {path}: {', '.join(missing)}")
-        return files
+        return _inside(path, files)
     single = path / "model.safetensors"
     if single.exists():
-        return [single]
+        return _inside(path, [single])
     others = sorted(path.glob("*.safetensors"))
     if others:
-        return others
+        return _inside(path, others)
     pickles = sorted(p.name for p in path.glob("*.bin")) + sorted(p.name for p in path.glob("*.pt"))
     hint = (f" It has {', '.join(pickles)}: pickle files are never loaded (they can run code); "
             f"convert them to safetensors first.") if pickles else ""
     raise CheckpointError(f"{path}: no model.safetensors or model.safetensors.index.json.{hint}")
+
+
+def _inside(folder: Path, files: list[Path]) -> list[Path]:
+    """`files`, each checked to resolve inside `folder` (a symlink may not lead out of it), or, in the
+    hub cache's layout (<repo>/snapshots/<revision>/file -> <repo>/blobs/<sha>), into the repo's blobs."""
+    roots = [folder.resolve()]
+    if folder.parent.name == "snapshots":
+        roots.append((folder.parent.parent / "blobs").resolve())
+    for f in files:
+        real = f.resolve()
+        if not any(real.is_relative_to(root) for root in roots):
+            raise CheckpointError(f"{f} leads to {real}, outside the checkpoint folder {folder}; weights are read "
+                                  "only from files inside it (copy the file in if it is really part of the checkpoint)")
+    return files
 
 
 def _as_dtype(dtype) -> torch.dtype:
@@ -168,6 +188,13 @@ def load_model(source: str | os.PathLike, *, dtype=torch.bfloat16, device="cpu",
     gguf_file = find_gguf(path)
     checkpoint = GGUFCheckpoint(gguf_file) if gguf_file else SafetensorsCheckpoint(path)
     cfg = checkpoint.config()
+    # A bitsandbytes checkpoint is recognised by its quant-state keys, so read the key list first.
+    all_keys = checkpoint.keys()
+    prequantized = any(k.endswith(".weight.quant_state.bitsandbytes__nf4") for k in all_keys)
+    too_big = fits_memory_problem(cfg, dtype=dtype, nf4=quantize == "nf4" or prequantized, device=device)
+    if too_big:  # before building anything: a hostile config.json can describe any size
+        raise ModelConfigError(f"{gguf_file or path / 'config.json'}: {too_big}; check those fields"
+                               + ("" if quantize else ", or load with quantize='nf4'"))
 
     with torch.device("meta"):
         model = CausalLM(cfg)
@@ -181,8 +208,6 @@ def load_model(source: str | os.PathLike, *, dtype=torch.bfloat16, device="cpu",
     linears = {n for n, m in model.named_modules() if isinstance(m, nn.Linear) and n.rpartition(".")[2] in DECODER_LINEARS}
     to_quantize = {n for n in linears if not skipped(n)} if quantize else set()
 
-    # A bitsandbytes checkpoint is recognised by its quant-state keys, so read the key list first.
-    all_keys = checkpoint.keys()
     bnb_modules = {k[: -len(".weight.quant_state.bitsandbytes__nf4")] for k in all_keys
                    if k.endswith(".weight.quant_state.bitsandbytes__nf4")}
     bad_bnb = bnb_modules - linears

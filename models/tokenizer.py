@@ -11,13 +11,8 @@ a list: every entry becomes a stop id), `special_tokens_map.json` (fallback for 
 `chat_template.jinja` (preferred over the config's template when both exist, as recent
 transformers writes the template there).
 
-Chat templates come from the hub and are untrusted code: they run in jinja2's
-`ImmutableSandboxedEnvironment` with the same options and globals as transformers'
-`apply_chat_template` (trim_blocks, lstrip_blocks, loopcontrols, `raise_exception`,
-`strftime_now`, a `tojson` that does not HTML-escape, `namespace` refusing underscore names,
-`{% generation %}` accepted and rendered as plain text). A template that reaches for
-`__class__`, `__subclasses__` or mutates a list fails with `ChatTemplateError` whose cause is
-jinja2's `SecurityError`.
+Chat templates come from the hub and are untrusted code: they are compiled and rendered by
+models/chat_template.py, in a Jinja sandbox with limits on time and size.
 
 Special-token fallbacks (when the config files do not name them):
 - eos: generation_config's first eos id, else the first of `<|endoftext|>`, `<|end_of_text|>`,
@@ -44,17 +39,14 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import jinja2
-import jinja2.ext
-import jinja2.nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from tokenizers import AddedToken
 from tokenizers import Tokenizer as HFTokenizer
 
+from .chat_template import (BUILTIN_TEMPLATES, ChatTemplateError, TemplateLimitError, TemplateLimits,
+                            TokenizerError, compile_chat_template, plain_data)
 from .gguf import find_gguf
 from .gguf_tokenizer import gguf_tokenizer_parts
 
@@ -69,12 +61,8 @@ KNOWN_EOS = ("<|endoftext|>", "<|end_of_text|>", "</s>", "<eos>")
 KNOWN_END_OF_TURN = ("<|im_end|>", "<|eot_id|>", "<|end|>", "<end_of_turn>", "<|eom_id|>")
 
 
-class TokenizerError(ValueError):
-    """A tokenizer that cannot be found, read or used as asked."""
-
-
-class ChatTemplateError(TokenizerError):
-    """A chat template that is missing, fails to render, or breaks the sandbox."""
+__all__ = ["BUILTIN_TEMPLATES", "ChatTemplateError", "TemplateLimitError", "TemplateLimits", "Tokenizer",
+           "TokenizerError", "compile_chat_template", "load_tokenizer"]
 
 
 # ----------------------------------------------------------------------------- files
@@ -143,23 +131,6 @@ def _token_content(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-# Templates for checkpoints that ship none (base models), chosen with `load_tokenizer(chat_template=...)`.
-BUILTIN_TEMPLATES = {
-    # ChatML, as Qwen uses it; best when the vocabulary has <|im_start|> / <|im_end|>.
-    "chatml": (
-        "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + "
-        "'<|im_end|>' + '\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
-    ),
-    # Plain text sections ending the answer with the model's eos: works with any base model's vocabulary.
-    "plain": (
-        "{% for message in messages %}{% if message['role'] == 'system' %}{{ message['content'] + '\\n\\n' }}"
-        "{% elif message['role'] == 'user' %}{{ '### Question:\\n' + message['content'] + '\\n\\n' }}"
-        "{% elif message['role'] == 'assistant' %}{{ '### SQL:\\n' + message['content'] + eos_token }}{% endif %}"
-        "{% endfor %}{% if add_generation_prompt %}{{ '### SQL:\\n' }}{% endif %}"
-    ),
-}
-
-
 def _template_override(choice: str) -> str:
     """A builtin template name, or a path to a .jinja file."""
     if choice in BUILTIN_TEMPLATES:
@@ -183,87 +154,6 @@ def _pick_chat_template(files: dict[str, Path], config: dict) -> str | None:
     return tpl if isinstance(tpl, str) else None
 
 
-# ----------------------------------------------------------------------------- sandbox
-
-
-class _GenerationTag(jinja2.ext.Extension):
-    """`{% generation %}...{% endgeneration %}` (transformers' assistant-mask tag) rendered as plain text."""
-
-    tags = {"generation"}
-
-    def parse(self, parser):
-        lineno = next(parser.stream).lineno
-        body = parser.parse_statements(("name:endgeneration",), drop_needle=True)
-        return jinja2.nodes.CallBlock(self.call_method("_render"), [], [], body).set_lineno(lineno)
-
-    def _render(self, caller):
-        return caller()
-
-
-class _Namespace(jinja2.utils.Namespace):
-    """jinja's namespace() refusing underscore names, so templates cannot reach interpreter internals."""
-
-    def __init__(*args, **kwargs):  # same signature trick as jinja2.utils.Namespace
-        self, args = args[0], args[1:]
-        attrs = dict(*args, **kwargs)
-        for name in attrs:
-            _Namespace._check(name)
-        jinja2.utils.Namespace.__init__(self, attrs)
-
-    def __setitem__(self, name, value):
-        _Namespace._check(name)
-        jinja2.utils.Namespace.__setitem__(self, name, value)
-
-    @staticmethod
-    def _check(name):
-        if isinstance(name, str) and name.startswith("_"):
-            raise jinja2.exceptions.SecurityError(f"chat templates may not set underscore names ({name!r})")
-
-
-def _raise_exception(message):
-    raise jinja2.exceptions.TemplateError(message)
-
-
-def _tojson(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False):
-    return json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
-
-
-def _strftime_now(fmt):
-    return datetime.now().strftime(fmt)
-
-
-def compile_chat_template(template: str) -> jinja2.Template:
-    """Compile an untrusted chat template in the sandbox transformers uses."""
-    env = ImmutableSandboxedEnvironment(
-        trim_blocks=True, lstrip_blocks=True, extensions=[_GenerationTag, jinja2.ext.loopcontrols]
-    )
-    env.filters["tojson"] = _tojson
-    env.globals["raise_exception"] = _raise_exception
-    env.globals["strftime_now"] = _strftime_now
-    env.globals["namespace"] = _Namespace
-    try:
-        return env.from_string(template)
-    except jinja2.TemplateSyntaxError as e:
-        raise ChatTemplateError(f"chat template does not parse (line {e.lineno}): {e.message}") from e
-
-
-def _plain(value: Any) -> Any:
-    """Messages as plain JSON data, so the template sees no object with methods of its own."""
-    if value is None or type(value) in (str, int, float, bool):
-        return value
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, str):  # subclasses (enums, ...) can carry methods: back to the base type
-        return str.__str__(value)
-    if isinstance(value, int):
-        return int.__int__(value)
-    if isinstance(value, float):
-        return float.__float__(value)
-    raise TypeError(f"chat messages may hold only JSON data, got {type(value).__name__}")
-
-
 # ----------------------------------------------------------------------------- tokenizer
 
 
@@ -285,7 +175,7 @@ class Tokenizer:
         self.special = special
         self.chat_template = chat_template
         self.name = name
-        self._compiled = compile_chat_template(chat_template) if chat_template is not None else None
+        self._compiled = compile_chat_template(chat_template, name=name) if chat_template is not None else None
         self._check_special_tokens()
 
     def __repr__(self):
@@ -372,7 +262,7 @@ class Tokenizer:
         if not isinstance(messages, (list, tuple)) or not all(isinstance(m, dict) for m in messages):
             raise TypeError("messages must be a list of dicts like {'role': 'user', 'content': '...'}")
         context = dict(
-            messages=_plain(list(messages)),
+            messages=plain_data(list(messages)),
             add_generation_prompt=add_generation_prompt,
             tools=None,
             documents=None,
@@ -380,14 +270,9 @@ class Tokenizer:
             eos_token=self.special.eos or "",
             pad_token=self.special.pad or "",
             unk_token=self.special.unk or "",
-            **_plain(kwargs),
+            **plain_data(kwargs),
         )
-        try:
-            return self._compiled.render(**context)
-        except jinja2.exceptions.SecurityError as e:
-            raise ChatTemplateError(f"{self.name}: the chat template did something the sandbox forbids: {e}") from e
-        except jinja2.TemplateError as e:
-            raise ChatTemplateError(f"{self.name}: the chat template refused these messages: {e}") from e
+        return self._compiled.render(**context)
 
     def encode_prompt(self, messages: list[dict]) -> list[int]:
         """Ids to generate from: the rendering with the assistant's turn opened."""

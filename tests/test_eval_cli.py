@@ -4,6 +4,7 @@ files checked against hand-made expectations; --compare; each user error.
 """
 
 import json
+import os
 import sqlite3
 import sys
 
@@ -304,6 +305,15 @@ def test_errors_are_named(world, tmp_path, capsys):
     err = error_of(["--score", str(short), "--data", f"spider:{world['spider']}"])
     assert f"{len(ROWS) - 1} predictions for {len(ROWS)} examples" in err
 
+    one = tmp_path / "one.jsonl"  # one JSONL row: was read as BIRD's dict ("key 'pred_sql' is not an index 0..0")
+    one.write_text(json.dumps({"pred_sql": "SELECT 1"}) + "\n")
+    err = error_of(["--score", str(one), "--data", f"spider:{world['spider']}"])
+    assert f"{one}: 1 predictions for {len(ROWS)} examples" in err and "one line (or JSONL row) per dataset row" in err
+    latin = tmp_path / "latin.sql"
+    latin.write_bytes("SELECT 'caf\xe9'\n".encode("latin-1") * len(ROWS))
+    err = error_of(["--score", str(latin), "--data", f"spider:{world['spider']}"])
+    assert f"{latin}:1: not UTF-8 text" in err and "iconv -f latin1 -t utf-8" in err and len(err.splitlines()) == 1
+
     err = error_of(["--score", str(short), "--data", f"sparql:{world['spider']}"])
     assert "spider, bird, jsonl" in err
     no_dbs = tmp_path / "bird"
@@ -318,6 +328,56 @@ def test_errors_are_named(world, tmp_path, capsys):
         eval_cli.parse_args(["--score", str(short)])  # --data missing
     with pytest.raises(EvalError, match="holds none of"):
         parse_data_spec(f"spider:{tmp_path}")
+
+
+@pytest.mark.parametrize("flag, value, expected", [
+    ("--timeout", "nan", "nan must be a finite number in (0, 86400]"),  # used to switch the watchdog off: a hang
+    ("--timeout", "inf", "inf must be a finite number in (0, 86400]"),
+    ("--timeout", "0", "0.0 must be a finite number in (0, 86400]"),
+    ("--timeout", "-1", "-1.0 must be a finite number in (0, 86400]"),
+    ("--timeout", "soon", "'soon' is not a number"),
+    ("--workers", "-1", "-1 must be an integer in [0, 256]"),
+    ("--workers", "100000", "100000 must be an integer in [0, 256]"),
+    ("--max-examples", "-1", "-1 must be an integer >= 0"),  # used to drop the last example silently
+])
+def test_numeric_flags_name_flag_value_and_range(flag, value, expected, capsys):
+    argv = ["run.toml"] if flag == "--max-examples" else ["--score", "p.sql", "--data", "spider:d"]
+    with pytest.raises(SystemExit) as e:
+        eval_cli.parse_args(argv + [flag, value])
+    assert e.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"eval.py: error: argument {flag}: {expected}"
+
+
+def test_an_output_folder_that_cannot_be_written_is_named_before_any_work(world, tmp_path, capsys, monkeypatch):
+    # used to be FileExistsError / NotADirectoryError / PermissionError tracebacks, after generation and scoring
+    preds = write_spider_preds(tmp_path / "p.sql", {0})
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x")
+    readonly = tmp_path / "readonly"
+    readonly.mkdir()
+    readonly.chmod(0o555)
+    cases = [(a_file, "is a file"), (a_file / "sub", "(Not a directory)")]
+    if os.geteuid() != 0:  # root writes into a 0555 folder anyway
+        cases.append((readonly / "sub", "(Permission denied)"))
+    for out, why in cases:
+        rc, _, err = run_main(["--score", str(preds), "--data", f"spider:{world['spider']}", "--out", str(out)], capsys)
+        assert rc == 2 and f"--out: " in err and str(out) in err and why in err, err
+        assert "pass --out with a writable folder" in err and len(err.strip().splitlines()) == 1
+    import engine.eval_files  # a read-only folder, on any machine (root included): the write probe is refused
+
+    def refuse(*a, **k):
+        raise PermissionError(13, "Permission denied")
+    with monkeypatch.context() as m:
+        m.setattr(engine.eval_files.tempfile, "mkstemp", refuse)
+        rc, _, err = run_main(["--score", str(preds), "--data", f"spider:{world['spider']}", "--out",
+                               str(tmp_path / "ro")], capsys)
+    assert rc == 2 and f"cannot write into the output folder {tmp_path / 'ro'} (Permission denied)" in err
+    # CONFIG mode: the default <run_dir>/eval-base is checked before the model is even loaded
+    import engine.evaluate
+    monkeypatch.setattr(engine.evaluate, "load_model", lambda *a, **k: pytest.fail("loaded a model for nothing"))
+    rc, _, err = run_main([str(world["config"]), "--set", f"train.run_dir='{a_file}'"], capsys)
+    assert rc == 2 and f"train.run_dir = {a_file}: cannot write into the output folder {a_file / 'eval-base'}" in err
+    readonly.chmod(0o755)
 
 
 def test_answers_flow_through_extraction_to_scores(world, tmp_path, monkeypatch):

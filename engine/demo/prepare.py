@@ -10,8 +10,10 @@ is the loader's clear error.
   - `"tiny"`: a randomly initialised tiny model with a BPE tokenizer trained on that data's
     corpus (engine/demo/tiny.py);
   - a path to another run config: that run is prepared (recursively) and trained first; its
-    output (`<run_dir>/model` in full mode) must be `model.source`. The demo's base model is
-    pretrained this way (configs/tiny_pretrain.toml).
+    output (`<run_dir>/model` in full mode) must be `model.source`, which is checked before
+    anything is built (a mistyped source is an error naming the path the stage writes, not a
+    stage trained for nothing). The demo's base model is pretrained this way
+    (configs/tiny_pretrain.toml).
 """
 
 from __future__ import annotations
@@ -49,9 +51,15 @@ def prepare_inputs(cfg, *, _stack: tuple[str, ...] = ()) -> None:
     if not stage_path.is_file():
         raise ConfigError(f"model.build = {cfg.model.build!r}: neither \"tiny\" nor a run config file")
     stage = load_config(stage_path)
+    writes = Path(stage.train.run_dir) / "model"  # engine.train.save_final in full mode
+    if stage.train.mode != "full":
+        raise ConfigError(f"model.build = {cfg.model.build!r} trains in {stage.train.mode!r} mode, which writes an "
+                          f"adapter, not a model; a base-building stage needs train.mode = \"full\" there")
+    if writes.resolve() != source.resolve():  # checked before building or training anything
+        there = "already trained, " if (writes / "config.json").is_file() else ""
+        raise ConfigError(f"model.source = {str(source)!r} does not exist, and model.build = {cfg.model.build!r} "
+                          f"writes {str(writes)!r} ({there}its train.run_dir + /model), not that path: set "
+                          f"model.source = {str(writes)!r}")
     prepare_inputs(stage, _stack=_stack + (str(stage_path),))
     print(f"{source} is missing: training {stage_path} first", file=sys.stderr)
     run_training(stage)
-    if not (source / "config.json").is_file():
-        raise ConfigError(f"model.build = {cfg.model.build!r} ran, but its output is not model.source = {source} "
-                          f"(a full-mode run writes <run_dir>/model; set its train.run_dir accordingly)")

@@ -26,6 +26,7 @@ is skipped and listed in `Loaded.skipped` (an empty result is still an error).
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,6 +72,28 @@ class Loaded:
 # ----------------------------------------------------------------------------- reading
 
 
+def read_utf8(path: Path, what: str = "file") -> str:
+    """The text of a UTF-8 file (a BOM is dropped); otherwise a DataError naming the file, the line
+    of the first bad byte and the fix. `what` names the file in the message ("predictions file")."""
+    raw = Path(path).read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        raise DataError(f"{path}:{line}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}); save the "
+                        f"{what} as UTF-8, e.g. iconv -f latin1 -t utf-8 {Path(path).name} > utf8-{Path(path).name}") from None
+
+
+def parse_json(text: str, where: str):
+    """json.loads, with JSON nested past Python's recursion limit as a DataError naming `where`
+    (file, or file:line) instead of a RecursionError; other JSON errors are the caller's to word."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise DataError(f"{where}: JSON nested too deeply to read (more than about {sys.getrecursionlimit()} "
+                        "levels of [ or {); is this the right file?") from None
+
+
 class _BadRows:
     """Raises on a bad row, or records it when the config says skip."""
 
@@ -89,8 +112,8 @@ def _read_rows(path: Path, bad: _BadRows) -> list[tuple[int, Any]]:
     if not path.is_file():
         raise DataError(f"data file {path} does not exist")
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
+        text = read_utf8(path, "data file")
+    except OSError as e:
         raise DataError(f"cannot read data file {path}: {e}") from e
     if path.suffix == ".jsonl" or (text.lstrip()[:1] == "{" and path.suffix != ".json"):
         rows = []
@@ -98,12 +121,12 @@ def _read_rows(path: Path, bad: _BadRows) -> list[tuple[int, Any]]:
             if not line.strip():
                 continue
             try:
-                rows.append((i, json.loads(line)))
+                rows.append((i, parse_json(line, f"{path}:{i + 1}")))
             except json.JSONDecodeError as e:
                 bad(i, "<line>", f"not valid JSON ({e.msg}, column {e.colno})")
         return rows
     try:
-        data = json.loads(text)
+        data = parse_json(text, str(path))
     except json.JSONDecodeError as e:
         raise DataError(f"{path}: not valid JSON at line {e.lineno} column {e.colno}: {e.msg}") from e
     if isinstance(data, dict) and isinstance(data.get("data"), list):
@@ -187,7 +210,7 @@ def _read_benchmark(path: Path, cfg: DataConfig, *, sql_key: str, tables_names: 
     entries = {}
     if tables_path is not None:
         try:
-            entries = {e["db_id"]: e for e in json.loads(tables_path.read_text(encoding="utf-8"))}
+            entries = {e["db_id"]: e for e in parse_json(read_utf8(tables_path, "tables file"), str(tables_path))}
         except (OSError, json.JSONDecodeError, KeyError, TypeError) as e:
             raise DataError(f"cannot read tables file {tables_path}: {e}") from e
     schemas = _SchemaCache(cfg)

@@ -5,9 +5,15 @@ Model-generated SQL is untrusted. Every query here:
 - passes an authorizer that allows reading only (SELECT, column reads, functions, recursive
   CTEs): ATTACH/DETACH, PRAGMA, INSERT/UPDATE/DELETE, CREATE/DROP/ALTER, transactions ... are
   denied while the statement is being prepared, before anything runs;
-- must be exactly one statement (a trailing ';' is fine, a second statement is rejected);
-- may return at most ``max_rows`` rows (default 1,000,000; more is an ``exec_error``), so a
-  runaway result cannot fill memory before the deadline;
+- must be exactly one statement (a trailing ';' with whitespace or comments after it is fine, a
+  second statement is rejected), and a query: SELECT, WITH, VALUES or EXPLAIN of one; VACUUM
+  [INTO], PRAGMA and the rest are refused before SQLite prepares them (engine/sql/statements.py);
+- may build no string or blob over ``MAX_VALUE_BYTES`` (16 MiB, SQLite's ``SQLITE_LIMIT_LENGTH``:
+  ``zeroblob(1e9)`` fails at once) and return at most ``max_rows`` rows (1,000,000) and
+  ``max_bytes`` bytes of values (128 MiB, text and blobs by length, other values 8 each): fetching
+  stops there with ``result_too_large``, so a runaway result cannot fill memory before the
+  deadline; a worker process also runs under an address-space limit (``RLIMIT_AS``, Linux) a
+  little above that, which catches what the counts cannot see (a row of a thousand big blobs);
 - has a deadline: a progress handler interrupts the SQLite VM once the deadline passes, and when
   queries run in worker processes (the default), a watchdog in the parent kills a worker that
   has not answered ``grace`` seconds after the deadline (a C call stuck outside the VM) and
@@ -16,12 +22,13 @@ Model-generated SQL is untrusted. Every query here:
 ``execute_queries(jobs, timeout=..., workers=...)`` runs ``(db_path, sql)`` jobs over worker
 processes and returns one ``ExecResult`` per job, in job order. Identical jobs run once.
 Error categories (``ExecResult.error``): ``syntax_error``, ``no_such_table``,
-``no_such_column``, ``timeout``, ``exec_error`` (everything else: multiple statements, a denied
-operation, a missing function, a crashed worker, ...). ``None`` means success.
+``no_such_column``, ``timeout``, ``result_too_large``, ``exec_error`` (everything else: multiple
+statements, a denied operation, a missing function, a crashed worker, ...). ``None`` means success.
 """
 
 from __future__ import annotations
 
+import math
 import multiprocessing as mp
 import os
 import sqlite3
@@ -32,12 +39,15 @@ from multiprocessing.connection import wait as wait_connections
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from engine.sql.statements import not_a_query, scan_sql, split_statements, statement_count  # noqa: F401  (scan_sql: importable here too)
+
 SYNTAX_ERROR = "syntax_error"
 NO_SUCH_TABLE = "no_such_table"
 NO_SUCH_COLUMN = "no_such_column"
 EXEC_ERROR = "exec_error"
 TIMEOUT = "timeout"
-EXEC_ERROR_CATEGORIES = (SYNTAX_ERROR, NO_SUCH_TABLE, NO_SUCH_COLUMN, EXEC_ERROR, TIMEOUT)
+RESULT_TOO_LARGE = "result_too_large"
+EXEC_ERROR_CATEGORIES = (SYNTAX_ERROR, NO_SUCH_TABLE, NO_SUCH_COLUMN, EXEC_ERROR, TIMEOUT, RESULT_TOO_LARGE)
 
 # Authorizer action codes a plain read-only query needs; everything else is denied.
 # https://www.sqlite.org/c3ref/c_alter_table.html
@@ -62,63 +72,6 @@ class ExecResult:
         return self.error is None
 
 
-# ----------------------------------------------------------------------------- lexing
-
-
-def scan_sql(sql: str):
-    """Yield (index, char, in_code) for each char; in_code is False inside literals/comments."""
-    i, n = 0, len(sql)
-    while i < n:
-        c = sql[i]
-        if c in "'\"`[":
-            close = "]" if c == "[" else c
-            j = i + 1
-            while j < n:
-                if sql[j] == close:
-                    if close != "]" and j + 1 < n and sql[j + 1] == close:  # doubled quote escape
-                        j += 2
-                        continue
-                    break
-                j += 1
-            for k in range(i, min(j + 1, n)):
-                yield k, sql[k], False
-            i = j + 1
-        elif sql.startswith("--", i):
-            j = sql.find("\n", i)
-            j = n if j < 0 else j
-            for k in range(i, j):
-                yield k, sql[k], False
-            i = j
-        elif sql.startswith("/*", i):
-            j = sql.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-            for k in range(i, j):
-                yield k, sql[k], False
-            i = j
-        else:
-            yield i, c, True
-            i += 1
-
-
-def _has_code(text: str) -> bool:
-    """True if ``text`` holds anything besides whitespace and comments."""
-    return any(in_code and not c.isspace() or (not in_code and c in "'\"`[") for _, c, in_code in scan_sql(text))
-
-
-def split_statements(sql: str) -> list[str]:
-    """Split on ';' outside string literals, quoted names and comments; drop empty statements.
-
-    ``"SELECT 'a;b'; DROP TABLE t;"`` -> ``["SELECT 'a;b'", "DROP TABLE t"]``.
-    """
-    out, start = [], 0
-    for i, c, in_code in scan_sql(sql):
-        if in_code and c == ";":
-            out.append(sql[start:i])
-            start = i + 1
-    out.append(sql[start:])
-    return [s.strip() for s in out if _has_code(s)]
-
-
 # ----------------------------------------------------------------------------- connections
 
 
@@ -133,6 +86,8 @@ def classify_error(message: str) -> str:
         return NO_SUCH_COLUMN
     if "syntax error" in m or "incomplete input" in m or "unrecognized token" in m:
         return SYNTAX_ERROR
+    if "string or blob too big" in m or "out of memory" in m:
+        return RESULT_TOO_LARGE
     return EXEC_ERROR
 
 
@@ -159,34 +114,56 @@ def open_readonly(db_path: str | os.PathLike) -> sqlite3.Connection:
     conn.execute("PRAGMA query_only = ON")
     conn.set_authorizer(_authorizer)
     conn.text_factory = _decode_text
+    if hasattr(conn, "setlimit"):  # Python >= 3.11
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
     return conn
 
 
 DEFAULT_MAX_ROWS = 1_000_000  # a result larger than this is an error, not gigabytes of tuples
+DEFAULT_MAX_BYTES = 128 * 2**20  # bytes of values in one result (Spider's and BIRD's gold results: a few MB at most)
+MAX_VALUE_BYTES = 16 * 2**20  # the longest string or blob a query may build (SQLITE_LIMIT_LENGTH)
 _FETCH_CHUNK = 10_000
 
 
+def _row_bytes(row: tuple) -> int:
+    return sum(len(v) if isinstance(v, (str, bytes)) else 8 for v in row)
+
+
+def _fetch(cur: sqlite3.Cursor, max_rows: int | None, max_bytes: int | None) -> ExecResult:
+    """Every row of an executed cursor, or result_too_large as soon as a cap is passed. Chunks
+    start small and double, so a few fat rows are counted before many more are fetched."""
+    rows, nbytes, chunk = [], 0, 16
+    while batch := cur.fetchmany(chunk):
+        rows += batch
+        nbytes += sum(map(_row_bytes, batch))
+        if max_rows is not None and len(rows) > max_rows:
+            return ExecResult(None, RESULT_TOO_LARGE, f"the result has more than {max_rows} rows (max_rows)")
+        if max_bytes is not None and nbytes > max_bytes:
+            return ExecResult(None, RESULT_TOO_LARGE, f"the result holds more than {max_bytes} bytes of values "
+                                                      "(max_bytes); fetching stopped there")
+        chunk = min(_FETCH_CHUNK, 2 * chunk)
+    return ExecResult(rows)
+
+
 def run_on_connection(conn: sqlite3.Connection, sql: str, timeout: float | None,
-                      max_rows: int | None = DEFAULT_MAX_ROWS) -> ExecResult:
-    """Run one statement on an open read-only connection, with a deadline and a cap on the
-    number of rows fetched. Never raises."""
+                      max_rows: int | None = DEFAULT_MAX_ROWS, max_bytes: int | None = DEFAULT_MAX_BYTES) -> ExecResult:
+    """Run one statement on an open read-only connection, with a deadline and caps on the rows
+    and bytes fetched. Never raises."""
     statements = split_statements(sql)
     if not statements:
         return ExecResult(None, SYNTAX_ERROR, "empty query")
-    if len(statements) > 1:
-        return ExecResult(None, EXEC_ERROR, f"only one statement is allowed, got {len(statements)}")
+    if statement_count(sql) > 1:
+        return ExecResult(None, EXEC_ERROR, f"only one statement is allowed, got {statement_count(sql)}")
+    refused = not_a_query(statements[0])
+    if refused:
+        return ExecResult(None, EXEC_ERROR, refused)
     deadline = None if timeout is None else time.monotonic() + timeout
     if deadline is not None:
         conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, _PROGRESS_EVERY)
     cur = conn.cursor()
     try:
         cur.execute(statements[0])
-        rows = []
-        while chunk := cur.fetchmany(_FETCH_CHUNK):
-            rows += chunk
-            if max_rows is not None and len(rows) > max_rows:
-                return ExecResult(None, EXEC_ERROR, f"the result has more than {max_rows} rows (max_rows)")
-        return ExecResult(rows)
+        return _fetch(cur, max_rows, max_bytes)
     except sqlite3.Warning as e:  # e.g. "You can only execute one statement at a time."
         return ExecResult(None, EXEC_ERROR, str(e))
     except sqlite3.Error as e:
@@ -194,7 +171,9 @@ def run_on_connection(conn: sqlite3.Connection, sql: str, timeout: float | None,
         if deadline is not None and time.monotonic() > deadline and "interrupt" in msg.lower():
             return ExecResult(None, TIMEOUT, f"query ran past the {timeout:g} s timeout")
         return ExecResult(None, classify_error(msg), msg)
-    except (ValueError, OverflowError, MemoryError) as e:  # e.g. null character, huge ints
+    except MemoryError:  # past the worker's address-space limit: a result too large to hold
+        return ExecResult(None, RESULT_TOO_LARGE, "the result did not fit in the worker's memory limit")
+    except (ValueError, OverflowError) as e:  # e.g. null character, huge ints
         return ExecResult(None, EXEC_ERROR, f"{type(e).__name__}: {e}")
     finally:
         cur.close()
@@ -205,13 +184,18 @@ def run_on_connection(conn: sqlite3.Connection, sql: str, timeout: float | None,
 def explain_ok(conn: sqlite3.Connection, sql: str) -> bool:
     """True if SQLite accepts ``EXPLAIN <sql>`` (it compiles) on this read-only connection."""
     statements = split_statements(sql)
-    if len(statements) != 1:
+    if statement_count(sql) != 1 or not_a_query(statements[0]):
         return False
     try:
         conn.execute("EXPLAIN " + statements[0]).fetchall()
         return True
     except (sqlite3.Error, sqlite3.Warning, ValueError, OverflowError):
         return False
+
+
+def _check_timeout(timeout: float | None) -> None:
+    if timeout is not None and not 0 < timeout < math.inf:  # a NaN deadline never passes: no timeout at all
+        raise ValueError(f"timeout must be a finite number of seconds > 0, or None; got {timeout}")
 
 
 class _ConnectionCache:
@@ -226,15 +210,30 @@ class _ConnectionCache:
 
 
 def _run_job(cache: _ConnectionCache, db_path: str, sql: str, timeout: float | None,
-             max_rows: int | None = DEFAULT_MAX_ROWS) -> ExecResult:
+             max_rows: int | None = DEFAULT_MAX_ROWS, max_bytes: int | None = DEFAULT_MAX_BYTES) -> ExecResult:
     try:
         conn = cache.get(db_path)
     except (OSError, sqlite3.Error) as e:
         return ExecResult(None, EXEC_ERROR, f"cannot open database: {e}")
-    return run_on_connection(conn, sql, timeout, max_rows)
+    return run_on_connection(conn, sql, timeout, max_rows, max_bytes)
 
 
-def _worker_main(conn) -> None:
+def _limit_address_space(headroom: int) -> None:
+    """RLIMIT_AS = this process's current size + headroom (Linux; elsewhere nothing): SQLite then
+    fails an allocation past it with "out of memory", Python with MemoryError."""
+    try:
+        import resource
+        size = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        want = size + headroom if hard == resource.RLIM_INFINITY else min(size + headroom, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+    except (ImportError, OSError, ValueError):
+        pass
+
+
+def _worker_main(conn, headroom: int | None = None) -> None:
+    if headroom is not None:
+        _limit_address_space(headroom)
     cache = _ConnectionCache()
     while True:
         try:
@@ -243,8 +242,8 @@ def _worker_main(conn) -> None:
             return
         if job is None:
             return
-        idx, db_path, sql, timeout, max_rows = job
-        res = _run_job(cache, db_path, sql, timeout, max_rows)
+        idx, db_path, sql, timeout, max_rows, max_bytes = job
+        res = _run_job(cache, db_path, sql, timeout, max_rows, max_bytes)
         try:
             conn.send((idx, res.rows, res.error, res.message))
         except Exception as e:  # unpicklable value: report instead of dying
@@ -255,9 +254,9 @@ def _worker_main(conn) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx):
+    def __init__(self, ctx, headroom: int | None):
         self.conn, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_worker_main, args=(child,), daemon=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child, headroom), daemon=True)
         self.proc.start()
         child.close()
         self.job: int | None = None
@@ -285,19 +284,22 @@ class SQLRunner:
 
     with SQLRunner(workers=4, timeout=10) as runner:
         results = runner.run([(db_path, sql), ...])   # list[ExecResult], in order
-    ``workers=0`` runs in this process (deadline by progress handler only, no watchdog).
+    ``workers=0`` runs in this process (deadline by progress handler only, no watchdog, no
+    address-space limit). ``memory``: each worker's address-space headroom (default 4 x max_bytes
+    + 256 MiB; None: no limit).
     """
 
     def __init__(self, workers: int | None = None, timeout: float | None = 30.0,
                  grace: float | None = None, start_method: str | None = None,
-                 max_rows: int | None = DEFAULT_MAX_ROWS):
+                 max_rows: int | None = DEFAULT_MAX_ROWS, max_bytes: int | None = DEFAULT_MAX_BYTES,
+                 memory: int | None | str = "auto"):
         if workers is None:
             workers = os.cpu_count() or 1
         if workers < 0:
             raise ValueError(f"workers must be >= 0 (0 = run in this process), got {workers}")
-        if timeout is not None and timeout <= 0:
-            raise ValueError(f"timeout must be > 0 seconds or None, got {timeout}")
-        self.workers, self.timeout, self.max_rows = workers, timeout, max_rows
+        _check_timeout(timeout)
+        self.workers, self.timeout, self.max_rows, self.max_bytes = workers, timeout, max_rows, max_bytes
+        self.memory = (4 * (max_bytes or DEFAULT_MAX_BYTES) + 256 * 2**20) if memory == "auto" else memory
         self.grace = grace if grace is not None else (max(1.0, 0.5 * timeout) if timeout else 0.0)
         if start_method is None:
             start_method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
@@ -321,7 +323,7 @@ class SQLRunner:
         thread before handing ``run`` to another thread, so processes fork from one thread."""
         want = self.workers if num_jobs is None else min(self.workers, max(1, num_jobs))
         while len(self._pool) < want:
-            self._pool.append(_Worker(self._ctx))
+            self._pool.append(_Worker(self._ctx, self.memory))
 
     def run(self, jobs: Sequence[tuple[str, str]], *, progress=None) -> list[ExecResult]:
         """Execute ``(db_path, sql)`` jobs; results in job order. Identical jobs run once;
@@ -335,7 +337,7 @@ class SQLRunner:
         if self.workers == 0:
             out = []
             for db, sql in jobs:
-                out.append(_run_job(self._local, db, sql, self.timeout, self.max_rows))
+                out.append(_run_job(self._local, db, sql, self.timeout, self.max_rows, self.max_bytes))
                 if progress:
                     progress(1)
             return out
@@ -349,7 +351,7 @@ class SQLRunner:
                     i = pending.popleft()
                     w.job, w.started = i, time.monotonic()
                     try:
-                        w.conn.send((i, jobs[i][0], jobs[i][1], self.timeout, self.max_rows))
+                        w.conn.send((i, jobs[i][0], jobs[i][1], self.timeout, self.max_rows, self.max_bytes))
                     except (OSError, BrokenPipeError):
                         results[i] = ExecResult(None, EXEC_ERROR, "worker process died")
                         self._replace(w)
@@ -386,18 +388,20 @@ class SQLRunner:
 
     def _replace(self, w: _Worker) -> None:
         w.kill()
-        self._pool[self._pool.index(w)] = _Worker(self._ctx)
+        self._pool[self._pool.index(w)] = _Worker(self._ctx, self.memory)
 
 
 def execute_queries(jobs: Iterable[tuple[str, str]], *, timeout: float | None = 30.0,
-                    workers: int | None = None, max_rows: int | None = DEFAULT_MAX_ROWS) -> list[ExecResult]:
+                    workers: int | None = None, max_rows: int | None = DEFAULT_MAX_ROWS,
+                    max_bytes: int | None = DEFAULT_MAX_BYTES) -> list[ExecResult]:
     """One-shot: run ``(db_path, sql)`` jobs over ``workers`` processes (default: cpu count)."""
     jobs = list(jobs)
-    with SQLRunner(workers=workers, timeout=timeout, max_rows=max_rows) as runner:
+    with SQLRunner(workers=workers, timeout=timeout, max_rows=max_rows, max_bytes=max_bytes) as runner:
         return runner.run(jobs)
 
 
 def execute_query(db_path: str, sql: str, *, timeout: float | None = 30.0,
-                  max_rows: int | None = DEFAULT_MAX_ROWS) -> ExecResult:
+                  max_rows: int | None = DEFAULT_MAX_ROWS, max_bytes: int | None = DEFAULT_MAX_BYTES) -> ExecResult:
     """Run one query in this process (deadline via progress handler; no process isolation)."""
-    return _run_job(_ConnectionCache(), str(db_path), sql, timeout, max_rows)
+    _check_timeout(timeout)
+    return _run_job(_ConnectionCache(), str(db_path), sql, timeout, max_rows, max_bytes)

@@ -20,6 +20,7 @@ import sqlglot
 from sqlglot import exp
 
 from engine.sql.executor import explain_ok, open_readonly, scan_sql
+from engine.sql.statements import one_statement
 
 # ----------------------------------------------------------------------------- Spider semantics
 # Official source: taoyds/test-suite-sql-eval, exec_eval.py (eval_exec_match, result_eq,
@@ -153,9 +154,13 @@ def bird_result_eq(gold: Sequence[tuple], pred: Sequence[tuple]) -> bool:
 
 
 def parse_sqlite(sql: str) -> exp.Expression | None:
-    """sqlglot tree of ``sql`` (SQLite dialect) if it is exactly one statement, else None."""
+    """sqlglot tree of ``sql`` (SQLite dialect) if it is exactly one statement, else None
+    (a ';' followed by whitespace or comments ends the one statement)."""
+    statement = one_statement(sql)
+    if statement is None:
+        return None
     try:
-        trees = [t for t in sqlglot.parse(sql, read="sqlite") if t is not None]
+        trees = [t for t in sqlglot.parse(statement, read="sqlite") if t is not None]
     except (sqlglot.errors.SqlglotError, RecursionError, ValueError):
         return None
     return trees[0] if len(trees) == 1 else None

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from engine.sql.datasets import parse_json, read_utf8
 from engine.sql.scoring import OUTCOMES, example_field, align_predictions, example_gold_sql, score_predictions
 
 BIRD_SEPARATOR = "\t----- bird -----\t"  # BIRD's evaluator splits predictions on this
@@ -127,6 +128,9 @@ def compare_reports(a: dict | str | Path, b: dict | str | Path, names: tuple[str
 # ----------------------------------------------------------------------------- files
 
 
+PREDICTION_FIELDS = ("pred_sql", "sql", "prediction", "predicted_sql")  # a JSONL row's prediction, first found
+
+
 def read_predictions(path: str | Path, num_examples: int | None = None) -> list:
     """Read predictions: JSONL (one object per line with ``pred_sql`` / ``sql`` /
     ``prediction`` / ``predicted_sql``, optional ``samples`` list and ``index``), BIRD's json
@@ -134,28 +138,37 @@ def read_predictions(path: str | Path, num_examples: int | None = None) -> list:
     per line, first tab-separated field; an empty line is a missing prediction).
     With ``num_examples`` the count must match."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    stripped = text.lstrip()
+    text = read_utf8(path, "predictions file")
+    whole = None
+    if text.lstrip().startswith("{"):  # one JSON value: BIRD's dict, or a JSONL file of one row
+        try:
+            whole = parse_json(text, str(path))
+        except json.JSONDecodeError:
+            whole = None  # several lines of JSON: JSONL
     preds: list
-    if stripped.startswith("{") and path.suffix == ".json" or (stripped.startswith("{") and "\n" not in stripped.strip()):
-        data = json.loads(text)
-        if not isinstance(data, dict):
-            raise ValueError(f"{path}: expected BIRD's json dict {{\"0\": \"SQL\\t----- bird -----\\tdb_id\"}}")
+    if isinstance(whole, dict) and not any(k in whole for k in (*PREDICTION_FIELDS, "samples", "index")):
+        data = whole
         preds = [None] * len(data)
         for k, v in data.items():
             if not str(k).isdigit() or int(k) >= len(data):
-                raise ValueError(f"{path}: key {k!r} is not an index 0..{len(data) - 1}")
+                raise ValueError(f"{path}: key {k!r} is not an index 0..{len(data) - 1}; expected BIRD's json dict "
+                                 f"{{\"0\": \"SQL\\t----- bird -----\\tdb_id\"}} or JSONL rows with a "
+                                 f"{' / '.join(PREDICTION_FIELDS)} field")
             sql = v.split(BIRD_SEPARATOR)[0] if isinstance(v, str) else None
             preds[int(k)] = sql if sql and sql.strip() else None
-    elif stripped.startswith("{"):
-        rows = []
-        for ln, line in enumerate(text.splitlines(), 1):
+    elif text.lstrip().startswith("{"):
+        rows = [whole] if whole is not None else []
+        for ln, line in enumerate(text.splitlines() if whole is None else [], 1):
             if not line.strip():
                 continue
             try:
-                rows.append(json.loads(line))
+                rows.append(parse_json(line, f"{path}:{ln}"))
             except json.JSONDecodeError as e:
                 raise ValueError(f"{path}:{ln}: not valid JSON ({e.msg}); JSONL needs one object per line") from None
+        bad = next((ln for ln, r in enumerate(rows, 1) if not isinstance(r, dict)), None)
+        if bad is not None:
+            raise ValueError(f"{path}: row {bad} is {type(rows[bad - 1]).__name__}, not a JSON object; JSONL "
+                             f"predictions are one object per line, e.g. {{\"pred_sql\": \"SELECT ...\"}}")
         if rows and all("index" in r for r in rows):
             rows.sort(key=lambda r: r["index"])
         preds = []
@@ -163,7 +176,7 @@ def read_predictions(path: str | Path, num_examples: int | None = None) -> list:
             if r.get("samples"):
                 preds.append(list(r["samples"]))
                 continue
-            sql = next((r[k] for k in ("pred_sql", "sql", "prediction", "predicted_sql") if k in r), "__missing__")
+            sql = next((r[k] for k in PREDICTION_FIELDS if k in r), "__missing__")
             if sql == "__missing__":
                 raise ValueError(f"{path}: row {ln} has none of the fields pred_sql, sql, prediction, "
                                  f"predicted_sql, samples (has: {sorted(r)})")
@@ -182,7 +195,7 @@ def read_predictions(path: str | Path, num_examples: int | None = None) -> list:
 def read_spider_gold(path: str | Path) -> list[tuple[str, str]]:
     """Read Spider's official gold file: ``SQL\\tdb_id`` per line -> [(sql, db_id)]."""
     out = []
-    for ln, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+    for ln, line in enumerate(read_utf8(Path(path), "gold file").splitlines(), 1):
         if not line.strip():
             continue
         parts = line.strip().split("\t")

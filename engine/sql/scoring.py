@@ -18,7 +18,8 @@ string), ``query`` (Spider) or ``SQL`` (BIRD); ``db_id``; ``db_path`` (else
 ``hardness`` or ``difficulty``, and ``schema`` as ``{table: [columns]}``.
 
 Outcome categories per example: ``correct``, ``wrong_result``, ``no_sql``, ``syntax_error``,
-``no_such_table``, ``no_such_column``, ``exec_error``, ``timeout``; plus ``gold_error`` (the
+``no_such_table``, ``no_such_column``, ``exec_error``, ``timeout``, ``result_too_large`` (past the
+executor's row or byte cap); plus ``gold_error`` (the
 gold query itself failed; counted as not matching) and ``missing_db`` (no database file; the
 example is left out of every figure and counted under ``skipped_missing_db``).
 """
@@ -32,7 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from engine.sql.executor import ExecResult, SQLRunner, split_statements
+from engine.sql.executor import ExecResult, SQLRunner
+from engine.sql.statements import one_statement
 from engine.sql.extract import extract_sql
 from engine.sql.hardness import HARDNESS_LEVELS, hardness_from_dict, hardness_from_sql
 from engine.sql.match import (bird_result_eq, exact_match, parse_sqlite, read_schema, schema_hallucinations,
@@ -40,7 +42,7 @@ from engine.sql.match import (bird_result_eq, exact_match, parse_sqlite, read_sc
 
 BIRD_LEVELS = ("simple", "moderate", "challenging")
 OUTCOMES = ("correct", "wrong_result", "no_sql", "syntax_error", "no_such_table", "no_such_column",
-            "exec_error", "timeout", "gold_error")
+            "exec_error", "timeout", "result_too_large", "gold_error")
 
 # ----------------------------------------------------------------------------- voting
 
@@ -203,7 +205,8 @@ def plan_queries(preds: Sequence, examples: Sequence, *, dialect: str, db_root, 
 
     for i, (p, ex) in enumerate(zip(preds, examples)):
         sampled = isinstance(p, (list, tuple))
-        cands = [extract_sql(c) if extract else (c if c is None or c.strip() else None)
+        # a prediction followed by '; -- comment' is one statement, scored as that statement
+        cands = [extract_sql(c) if extract else (one_statement(c) or c if c is not None and c.strip() else None)
                  for c in (list(p) if sampled else [p])]
         db = example_db_path(ex, db_root)
         it = Planned(example_index(ex, i), ex, example_gold_sql(ex), db, cands, sampled, db.is_file())
@@ -215,9 +218,9 @@ def plan_queries(preds: Sequence, examples: Sequence, *, dialect: str, db_root, 
         it.gold_jobs = [add(d, gold_sql) for d in dbs]
         it.order_matters = dialect == "spider" and spider_order_matters(gold_sql)
         for c in cands:
-            stmts = split_statements(c) if c is not None else []
+            single = one_statement(c) if c is not None else None
             it.candidate_jobs.append([add(d, prep(c, True)) for d in dbs] if c is not None else None)
-            it.explain_jobs.append(add(db, "EXPLAIN " + stmts[0]) if len(stmts) == 1 else None)
+            it.explain_jobs.append(add(db, "EXPLAIN " + single) if single is not None else None)
     return planned, jobs
 
 

@@ -7,8 +7,9 @@ import tomllib
 
 import pytest
 
-from engine.config import (ConfigError, DataConfig, EvalSection, LoraSection, ModelSection, RunConfig, TrainSection,
-                           dumps_config, load_config, parse_override, save_config)
+from engine.config import (RANGES, SECTIONS, ConfigError, DataConfig, EvalSection, LoraSection, ModelSection, RunConfig,
+                           TrainSection, dumps_config, load_config, parse_override, save_config)
+from kernels.nf4 import VALID_BLOCKSIZES
 
 
 def write(tmp_path, text, name="run.toml"):
@@ -109,11 +110,19 @@ def test_mistyped_values_are_named(tmp_path, line, section, expected):
 @pytest.mark.parametrize("line, expected", [
     ('[train]\nschedule = "cos"', r"\[train\] schedule = 'cos' is not one of \['cosine', 'linear', 'constant'\]"),
     ('[train]\nprecision = "bf32"', r"\[train\] precision = 'bf32' is not one of"),
-    ('[train]\nwarmup_ratio = 1.5', r"\[train\] warmup_ratio = 1.5 must be in \[0, 1\)"),
-    ('[train]\nlr = 0', r"\[train\] lr = 0.0 must be > 0"),
-    ('[lora]\nr = 0', r"\[lora\] r = 0 must be >= 1"),
+    ('[train]\nwarmup_ratio = 1.5', r"\[train\] warmup_ratio = 1.5 must be a finite number in \[0, 1\)"),
+    ('[train]\nlr = 0', r"\[train\] lr = 0.0 must be a finite number > 0"),
+    ('[train]\nlr = nan', r"\[train\] lr = nan must be a finite number > 0"),
+    ('[train]\nmax_grad_norm = nan', r"\[train\] max_grad_norm = nan must be a finite number >= 0"),
+    ('[train]\nadam_betas = [0.9, nan]', r"\[train\] adam_betas = \[0.9, nan\] must be two finite numbers in \[0, 1\)"),
+    ('[eval]\ntimeout = nan', r"\[eval\] timeout = nan must be a finite number in \(0, 86400\]"),
+    ('[eval]\ntimeout = -1', r"\[eval\] timeout = -1.0 must be a finite number in \(0, 86400\]"),
+    ('blocksize = 3', r"\[model\] blocksize = 3 is not one of \[32, 64, 128, 256, 512, 1024, 2048, 4096\]"),
+    ('[lora]\nr = 0', r"\[lora\] r = 0 must be an integer in \[1, 4096\]"),
+    ('[lora]\nr = -1', r"\[lora\] r = -1 must be an integer in \[1, 4096\]"),
+    ('[lora]\nalpha = 0', r"\[lora\] alpha = 0.0 must be a finite number > 0"),
     ('[lora]\ntarget_modules = []', r"target_modules = \[\] names no module"),
-    ('[eval]\ntop_p = 0', r"\[eval\] top_p = 0.0 must be in \(0, 1\]"),
+    ('[eval]\ntop_p = 0', r"\[eval\] top_p = 0.0 must be a finite number in \(0, 1\]"),
     ('quantize = "int8"', r"\[model\] quantize = 'int8' is not one of \['nf4'\]"),
     ('device = "gpu"', r"\[model\] device = 'gpu' is not one of auto, cpu, cuda, cuda:N, mps"),
     ('[data]\nformat = "wikisql"', r"data.format = 'wikisql' is not one of"),  # DataConfig's own check
@@ -164,7 +173,7 @@ def test_save_config_round_trip(tmp_path):
         model=ModelSection(source="/ckpt/with space", dtype="bf16", quantize="nf4", skip_modules=("down_proj", "a.b")),
         lora=LoraSection(r=32, alpha=64, dropout=0.1, target_modules=("q_proj", "v_proj"), use_rslora=True),
         data=DataConfig(format="bird", system_prompt=tricky, val_frac=0.05),
-        train=TrainSection(run_dir="runs/x", lr=1.5e-5, weight_decay=0.01, max_grad_norm=float("inf"),
+        train=TrainSection(run_dir="runs/x", lr=1.5e-5, weight_decay=0.01, max_grad_norm=0.3,
                            grad_checkpointing=False, wandb=True),
         eval=EvalSection(temperature=0.7, top_k=50, timeout=2.5),
     )
@@ -186,3 +195,38 @@ def test_config_values_are_checked():
         DataConfig(sample_frac=0)
     with pytest.raises(ValueError, match="on_bad_row"):
         DataConfig(on_bad_row="ignore")
+
+
+def _numeric_fields():
+    for section, cls in SECTIONS.items():
+        for f in dataclasses.fields(cls):
+            default = f.default
+            if isinstance(default, (int, float)) and not isinstance(default, bool):
+                yield section, cls, f.name, default
+
+
+def test_every_numeric_option_has_a_range_that_its_default_is_in():
+    for section, cls, key, default in _numeric_fields():
+        if (section, key) == ("model", "blocksize"):
+            assert default in VALID_BLOCKSIZES  # a choice: bitsandbytes' block sizes
+            continue
+        assert key in RANGES[section], f"[{section}] {key} has no valid range in engine.config.RANGES"
+        assert default in RANGES[section][key]
+
+
+@pytest.mark.parametrize("section, cls, key, default", list(_numeric_fields()))
+def test_every_numeric_option_refuses_nan_inf_and_out_of_range(section, cls, key, default):
+    bad = [float("nan"), float("inf"), float("-inf")] if isinstance(default, float) else []
+    valid = RANGES[section].get(key)
+    if valid is not None and valid.low is not None:
+        bad.append(type(default)(valid.low) - 1)
+    if valid is not None and valid.high is not None:
+        bad.append(type(default)(valid.high) + 1)
+    if key == "blocksize":
+        bad = [3, 0, 8192]
+    for value in bad:
+        with pytest.raises(ConfigError) as e:
+            cls(**{key: value})
+        msg = str(e.value)
+        assert f"[{section}] {key} = " in msg and ("nan" in msg or "inf" in msg or str(value) in msg), msg
+        assert "must be" in msg or "is not one of" in msg, msg

@@ -141,7 +141,7 @@ def test_a_runaway_query_is_stopped_at_the_timeout(shop):
     with Asker(Scripted(runaway, endless_rows), AskSettings(timeout=0.5, max_rows=1000, max_repairs=1)) as asker:
         res = asker.ask(open_database(shop), "Count forever")
     assert digest(shop) == before
-    assert [a.error for a in res.attempts] == ["timeout", "exec_error"]
+    assert [a.error for a in res.attempts] == ["timeout", "result_too_large"]
     assert "timeout" in res.attempts[0].message and "more than 1000 rows" in res.attempts[1].message
     assert res.attempts[0].seconds < 10
 

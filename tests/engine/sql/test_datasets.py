@@ -112,3 +112,21 @@ def test_empty_and_missing_datasets(spider, tmp_path):
         load_examples(tmp_path / "x.jsonl", DataConfig(format="jsonl"))
     with pytest.raises(DataError, match="field 'schema'"):
         load_examples(write_rows(tmp_path / "y.json", [{"question": "q", "sql": "SELECT 1"}]), DataConfig(format="jsonl"))
+
+
+def test_files_that_cannot_be_read_name_the_file_line_and_fix(spider, tmp_path):
+    row = '{"question": "q", "sql": "SELECT 1", "schema": "t(a)"}\n'
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes((row + row.replace('"q"', '"caf\xe9"')).encode("latin-1"))
+    with pytest.raises(DataError, match=r"latin\.jsonl:2: not UTF-8 text \(byte 0xe9 at offset \d+\); save the data "
+                                        r"file as UTF-8, e\.g\. iconv -f latin1 -t utf-8 latin\.jsonl"):
+        load_examples(latin, DataConfig(format="jsonl"))
+    # a 100k-deep row used to end in a RecursionError traceback from the json module
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text(row + '{"question": ' + "[" * 100_000 + "]" * 100_000 + "}\n")
+    for policy in ("error", "skip"):
+        with pytest.raises(DataError, match=r"deep\.jsonl:2: JSON nested too deeply to read"):
+            load_examples(deep, DataConfig(format="jsonl", on_bad_row=policy))
+    (spider / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(DataError, match=r"deep\.json: JSON nested too deeply to read"):
+        load_examples(spider / "deep.json", DataConfig())

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from engine.sql.executor import (EXEC_ERROR, NO_SUCH_COLUMN, NO_SUCH_TABLE, SYNTAX_ERROR, TIMEOUT, SQLRunner,
+from engine.sql.executor import (EXEC_ERROR, NO_SUCH_COLUMN, NO_SUCH_TABLE, RESULT_TOO_LARGE, SYNTAX_ERROR, TIMEOUT, SQLRunner,
                             classify_error, execute_queries, execute_query, open_readonly,
                             split_statements)
 
@@ -109,6 +109,35 @@ def test_trailing_semicolon_and_literal_semicolons_are_one_statement(db):
     assert execute_query(db, "SELECT ';' -- ; comment\n", timeout=2).rows == [(";",)]
 
 
+def test_statement_count_is_python_sqlite3s(db):
+    from engine.sql.statements import one_statement, statement_count
+    conn = sqlite3.connect(":memory:")
+    cases = ["SELECT 1", "SELECT 1;", "SELECT 1; -- c", "SELECT 1; /* ; */", "SELECT 1;\n-- a;\n", ";SELECT 1",
+             " ; SELECT 1", "SELECT 1;;", "SELECT 1; ;", "SELECT 1;\n;\n", "SELECT 1; SELECT 2", "SELECT ';'; -- x"]
+    for sql in cases:
+        try:
+            conn.execute(sql)
+            official = 1
+        except (sqlite3.ProgrammingError, sqlite3.Warning):  # "You can only execute one statement at a time."
+            official = 2
+        assert min(statement_count(sql), 2) == official, sql
+        assert (one_statement(sql) is not None) == (official == 1), sql
+    assert one_statement("SELECT ';' ; -- x") == "SELECT ';'"
+
+
+@pytest.mark.parametrize("sql", ["VACUUM", "vacuum into '{into}'", "/* c */ VACUUM", "EXPLAIN VACUUM",
+                                 "EXPLAIN QUERY PLAN VACUUM", "ANALYZE", "REINDEX", "PRAGMA table_info(item)"])
+def test_only_queries_run(db, tmp_path, sql):
+    before = _digest(db.parent)
+    into = tmp_path / "copy.sqlite"
+    r = execute_query(db, sql.format(into=into), timeout=2)
+    assert r.error == EXEC_ERROR and "is not a query" in r.message and "never run" in r.message
+    assert _digest(db.parent) == before and not into.exists()
+    for query in ("SELECT 1", "WITH a AS (SELECT 2) SELECT * FROM a", "VALUES (3)", "EXPLAIN SELECT 1",
+                  "-- lead\nSELECT 4"):
+        assert execute_query(db, query, timeout=2).ok, query
+
+
 def test_split_statements():
     assert split_statements("SELECT 'a;b'; DROP TABLE t;") == ["SELECT 'a;b'", "DROP TABLE t"]
     assert split_statements('SELECT "x;y" FROM t /* ; */ -- ;') == ['SELECT "x;y" FROM t /* ; */ -- ;']
@@ -154,5 +183,37 @@ def test_missing_database_is_an_error_not_a_new_file(tmp_path):
 def test_result_size_is_capped(db):
     assert execute_query(db, "SELECT id FROM item", timeout=2, max_rows=1000).ok
     r = execute_query(db, "SELECT a.id FROM item a, item b", timeout=5, max_rows=1000)
-    assert r.error == EXEC_ERROR and "more than 1000 rows" in r.message
-    assert execute_queries([(db, "SELECT id FROM item")], timeout=2, workers=1, max_rows=10)[0].error == EXEC_ERROR
+    assert r.error == RESULT_TOO_LARGE and "more than 1000 rows" in r.message
+    assert execute_queries([(db, "SELECT id FROM item")], timeout=2, workers=1, max_rows=10)[0].error == RESULT_TOO_LARGE
+
+
+# A value SQLite refuses to build (over SQLITE_LIMIT_LENGTH), many values over the byte cap, and a
+# row of big blobs that only the worker's address-space limit sees (zeroblob is lazy until fetched).
+BIG_RESULTS = {
+    "SELECT zeroblob(1e9)": "string or blob too big",  # took the scorer to 3.7 GB before the watchdog
+    "SELECT replace(hex(zeroblob(5e8)), '0', 'x')": "string or blob too big",
+    "WITH RECURSIVE r(s) AS (SELECT 'x' UNION ALL SELECT s || s FROM r LIMIT 40) SELECT s FROM r": "too big",
+    "SELECT a.name || zeroblob(5e4) FROM item a, item b": "bytes of values (max_bytes); fetching stopped",
+    "SELECT " + ", ".join(["zeroblob(16e6)"] * 40): "memory limit",
+}
+
+
+@pytest.mark.parametrize("query", list(BIG_RESULTS))
+def test_results_too_large_stop_early_with_their_own_verdict(db, query):
+    before = _digest(db.parent)
+    t0 = time.monotonic()
+    with SQLRunner(workers=1, timeout=20, max_bytes=8 * 2**20, memory=200 * 2**20) as runner:
+        r = runner.run([(db, query)])[0]
+        assert runner.run([(db, "SELECT count(*) FROM item")])[0].rows == [(1000,)]  # the worker goes on
+    assert r.error == RESULT_TOO_LARGE and BIG_RESULTS[query] in r.message, r
+    assert time.monotonic() - t0 < 10
+    assert _digest(db.parent) == before
+
+
+@pytest.mark.parametrize("timeout", [float("nan"), float("inf"), 0.0, -1.0])
+def test_timeout_must_be_a_finite_positive_number(db, timeout):
+    # a NaN deadline never passes: it would switch off the progress handler's deadline and the watchdog
+    with pytest.raises(ValueError, match="finite number of seconds > 0"):
+        SQLRunner(workers=0, timeout=timeout)
+    with pytest.raises(ValueError, match="finite number of seconds > 0"):
+        execute_query(db, "SELECT 1", timeout=timeout)

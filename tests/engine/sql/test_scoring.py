@@ -238,6 +238,11 @@ def test_valid_sql(db_root):
     assert not is_valid_sql("SELECT 1; SELECT 2", db)
     assert not is_valid_sql("DROP TABLE singer", db)  # not compiled on a read-only connection
     assert not is_valid_sql(None, db)
+    # not queries: SQLite compiles EXPLAIN VACUUM, but they are refused before it sees them
+    assert not any(is_valid_sql(q, db) for q in ("VACUUM", "VACUUM INTO '/tmp/x.db'", "ANALYZE", "REINDEX"))
+    # a ';' followed by whitespace or comments ends the one statement, as Python's sqlite3 reads it
+    assert all(is_valid_sql(q, db) for q in ("SELECT name FROM singer; -- done", "SELECT name FROM singer;\n/* c */\n"))
+    assert not is_valid_sql("SELECT name FROM singer;;", db)  # sqlite3: "only one statement at a time"
     assert sqlglot_parses("SELECT 1") and not sqlglot_parses("SELECT FROM WHERE (")
 
 
@@ -362,6 +367,43 @@ def test_prediction_files_round_trip(tmp_path):
     assert read_predictions(t) == ["SELECT 1", None]
 
 
+@pytest.mark.parametrize("text, want", [
+    ('{"pred_sql": "SELECT 1"}\n', ["SELECT 1"]),  # used to be read as BIRD's dict: "key 'pred_sql' is not an index"
+    ('{"index": 0, "sql": "SELECT 1"}', ["SELECT 1"]),
+    ('{"samples": ["SELECT 1", "SELECT 2"]}\n', [["SELECT 1", "SELECT 2"]]),
+    (json.dumps({"0": "SELECT 1" + BIRD_SEPARATOR + "db"}), ["SELECT 1"]),  # one-line BIRD dict: still BIRD
+    (json.dumps({"1": "SELECT 2" + BIRD_SEPARATOR + "db", "0": "SELECT 1"}, indent=2), ["SELECT 1", "SELECT 2"]),
+])
+def test_one_row_jsonl_and_one_line_bird_files(tmp_path, text, want):
+    for suffix in (".jsonl", ".json", ".txt"):
+        path = tmp_path / f"preds{suffix}"
+        path.write_text(text)
+        assert read_predictions(path) == want, suffix
+
+
+def test_prediction_files_that_cannot_be_read_say_so(tmp_path):
+    bad = tmp_path / "preds.sql"
+    bad.write_bytes("SELECT 1\nSELECT 'caf\xe9'\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"preds\.sql:2: not UTF-8 text \(byte 0xe9 at offset 20\); save the "
+                                         r"predictions file as UTF-8, e\.g\. iconv -f latin1 -t utf-8"):
+        read_predictions(bad)
+    bom = tmp_path / "bom.sql"
+    bom.write_bytes("\ufeffSELECT 1\n".encode("utf-8"))  # a BOM is not part of the first prediction
+    assert read_predictions(bom) == ["SELECT 1"]
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text('{"pred_sql": "SELECT 1"}\n{"pred_sql": ' + "[" * 100_000 + "]" * 100_000 + "}\n")
+    with pytest.raises(ValueError, match=r"deep\.jsonl:2: JSON nested too deeply to read"):
+        read_predictions(deep)
+    other = tmp_path / "other.json"
+    other.write_text('{"answer": "SELECT 1"}')
+    with pytest.raises(ValueError, match=r"other\.json: key 'answer' is not an index 0\.\.0; expected BIRD's json dict"):
+        read_predictions(other)
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text('{"pred_sql": "SELECT 1"}\n["SELECT 2"]\n')
+    with pytest.raises(ValueError, match=r"rows\.jsonl: row 2 is list, not a JSON object"):
+        read_predictions(rows)
+
+
 def test_pass_at_k_is_a_probability():
     for n in range(1, 8):
         for c in range(n + 1):
@@ -432,3 +474,24 @@ def test_a_folder_shared_by_several_databases_is_not_a_test_suite(tmp_path):
     records, _ = score_predictions(["SELECT count(*) FROM item"], [{"question": "q", "sql": "SELECT count(*) FROM item",
                                                                     "db_id": "shop", "db_path": str(shop)}], workers=0)
     assert records[0]["exec_match"] is True
+
+
+def test_vacuum_is_refused_and_a_trailing_comment_scores_as_the_query(db_root, tmp_path):
+    db = db_root / "shop" / "shop.sqlite"
+    before = db.read_bytes()
+    into = tmp_path / "copy.sqlite"
+    gold = "SELECT name FROM singer WHERE age > 35"
+    preds = [gold, gold + "; -- the singers over 35", gold + ";\n/* done */  \n", gold + " ;\n-- a\n-- b",
+             "VACUUM", f"VACUUM INTO '{into}'", "EXPLAIN VACUUM", gold + ";;", gold + "; SELECT 1"]
+    records, _ = score_predictions(preds, [_ex(gold)] * len(preds), db_root=db_root, timeout=2.0, workers=1)
+    as_query = records[0]
+    for rec in records[1:4]:  # the same verdicts and figures as the bare query
+        assert {k: rec[k] for k in ("exec_match", "valid", "error", "exact_match", "token_f1")} == \
+               {k: as_query[k] for k in ("exec_match", "valid", "error", "exact_match", "token_f1")}
+        assert rec["pred_sql"] == gold
+    assert as_query["exec_match"] and as_query["valid"]
+    for rec in records[4:7]:  # refused before SQLite prepares them: never run, never valid
+        assert rec["error"] == "exec_error" and not rec["valid"] and "is not a query" in rec["message"]
+    for rec in records[7:]:  # two statements, as Python's sqlite3 (the official evaluators) counts them
+        assert rec["error"] == "exec_error" and not rec["valid"] and "only one statement" in rec["message"]
+    assert db.read_bytes() == before and not into.exists()
