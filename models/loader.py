@@ -180,7 +180,8 @@ def load_model(source: str | os.PathLike, *, dtype=torch.bfloat16, device="cpu",
     def skipped(name):
         return any(name == s or name.endswith("." + s) or name.startswith(s + ".") for s in skip_modules)
 
-    linears = {n for n, m in model.named_modules() if isinstance(m, nn.Linear) and n.rpartition(".")[2] in DECODER_LINEARS}
+    names = getattr(model, "linears", DECODER_LINEARS)  # a family's own list (qwen3_5: the DeltaNet projections too)
+    linears = {n for n, m in model.named_modules() if isinstance(m, nn.Linear) and n.rpartition(".")[2] in names}
     to_quantize = {n for n in linears if not skipped(n)} if quantize else set()
 
     # A bitsandbytes checkpoint is recognised by its quant-state keys, so read the key list first.
@@ -332,8 +333,9 @@ def save_checkpoint(model: CausalLM, path: str | os.PathLike) -> Path:
         double = {m.double_quant for m in nf4.values()}
         if len(double) > 1:
             raise ValueError("NF4 layers mix double quantization on and off; transformers' config can't say that")
+        names = getattr(model, "linears", DECODER_LINEARS)
         dense = sorted(n for n, m in model.named_modules()
-                       if isinstance(m, nn.Linear) and n.rpartition(".")[2] in DECODER_LINEARS)
+                       if isinstance(m, nn.Linear) and n.rpartition(".")[2] in names)
         hf["quantization_config"] = {
             "quant_method": "bitsandbytes", "load_in_4bit": True, "load_in_8bit": False,
             "_load_in_4bit": True, "_load_in_8bit": False,
