@@ -257,9 +257,8 @@ def memory_text(t: Target, budget_gb: float = DEFAULT_BUDGET_GB) -> str:
 
 
 def report(t: Target, budget_gb: float = DEFAULT_BUDGET_GB) -> str:
-    dtype = t.shape.dtype if t.shape.dtype != "fp32" or t.shape.device_type == "cpu" else "bf16"
     return "\n\n".join([architecture_text(t.cfg), counts_text(t.cfg), memory_text(t, budget_gb),
-                        decoding_text(t.cfg, dtype=dtype)])
+                        decoding_text(t.cfg, dtype=t.shape.dtype)])
 
 
 # ----------------------------------------------------------------------------------------------

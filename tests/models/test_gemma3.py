@@ -51,17 +51,17 @@ def test_logits_match_transformers_fp32(tmp_path, kw, one_thread):
         assert (model.config.rope_type, model.config.rope_factor) == ("linear", 4.0)
 
 
-def test_the_window_matters(tiny, one_thread):
-    """The test sequence is longer than the window: a model without it gives other logits."""
+def test_the_window_matters(tiny, tmp_path, one_thread):
+    """The test sequence is longer than the window: the same weights with a window of 1000 give other logits."""
     path, ref = tiny
     model = load_model(path, dtype=torch.float32)
     assert model.config.sliding_window == 8 and "full_attention" in model.config.layer_types
+    wide_path, wide_ref = save_family("gemma3", tmp_path, sliding_window=1000)  # same seed: same weights
+    wide = load_model(wide_path, dtype=torch.float32)
     with torch.no_grad():
-        windowed = model(_ids())
-        for layer in model.model.layers:
-            layer.self_attn.window = None
-        model.config.__dict__["sliding_window"] = 10_000  # masks follow the config
-        assert _rel(model(_ids()), windowed) > 1e-3
+        assert torch.equal(wide.model.layers[0].self_attn.q_proj.weight, model.model.layers[0].self_attn.q_proj.weight)
+        assert _rel(wide(_ids()), model(_ids())) > 1e-3
+        torch.testing.assert_close(wide(_ids()), wide_ref(_ids()).logits, atol=ATOL, rtol=RTOL)
 
 
 def test_left_padded_batch_matches_transformers_and_unpadded(tiny, one_thread):
@@ -135,6 +135,8 @@ def test_greedy_generate_equals_transformers_and_samples_fill_rows(tiny, one_thr
     model = load_model(path, dtype=torch.float32)
     prompts = [_ids(B=1, T=n, seed=n)[0].tolist() for n in (13, 5)]  # 13 > window
     ours = generate_ids(model, prompts, max_new_tokens=12, stop_token_ids=[])
+    fast = generate_ids(model, prompts, max_new_tokens=12, stop_token_ids=[], fast=True)  # static shapes (CUDA graph path)
+    assert [o[0].token_ids for o in fast] == [o[0].token_ids for o in ours]
     for p, out in zip(prompts, ours):
         want = ref.generate(torch.tensor([p]), max_new_tokens=12, do_sample=False, min_new_tokens=12,
                             pad_token_id=0)[0, len(p):].tolist()

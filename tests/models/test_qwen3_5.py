@@ -115,6 +115,8 @@ def test_greedy_generate_equals_transformers_and_samples_fill_rows(tiny, one_thr
     model = load_model(path, dtype=torch.float32)
     prompts = [_ids(B=1, T=n, seed=n)[0].tolist() for n in (13, 5)]
     ours = generate_ids(model, prompts, max_new_tokens=12, stop_token_ids=[])
+    fast = generate_ids(model, prompts, max_new_tokens=12, stop_token_ids=[], fast=True)  # static shapes (CUDA graph path)
+    assert [o[0].token_ids for o in fast] == [o[0].token_ids for o in ours]
     for p, out in zip(prompts, ours):
         want = ref.generate(torch.tensor([p]), max_new_tokens=12, do_sample=False, min_new_tokens=12,
                             pad_token_id=0)[0, len(p):].tolist()

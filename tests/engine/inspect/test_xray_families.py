@@ -121,3 +121,11 @@ def test_cli_xray_of_a_family_checkpoint(tiny, capsys):
     assert ("deltanet linears" in out) == (family == "qwen3_5")
     cfg = json.loads((path / "config.json").read_text())
     assert str(cfg["vocab_size"]) in out.replace(",", "")
+
+
+def test_quant_error_covers_the_deltanet_linears(tiny):
+    from engine.inspect.quant_error import iter_linear_weights
+
+    family, path = tiny
+    names = {k.split(".")[-2] for k, _ in iter_linear_weights(str(path))}
+    assert names == set(fm.linear_names(load_model(path, dtype=torch.float32).config))
