@@ -188,6 +188,13 @@ def _read_adapter_weights(path: Path) -> dict[str, torch.Tensor]:
         raise AdapterError(f"{file}: corrupt or truncated safetensors file ({e})") from None
 
 
+def _module_rename(model: nn.Module):
+    """The model family's checkpoint-name map (models/families.py), when it renames anything: an adapter
+    trained on a multimodal checkpoint (Qwen3.5's `model.language_model.layers...`) names modules that way."""
+    rename = getattr(getattr(model, "config", None), "checkpoint_key", None)
+    return None if rename is None else (lambda name: rename(name) or name)
+
+
 def load_adapter(model: nn.Module, path, *, trainable: bool = False) -> LoraReport:
     """Load an adapter directory (ours or peft's) into `model`, in place.
 
@@ -200,6 +207,9 @@ def load_adapter(model: nn.Module, path, *, trainable: bool = False) -> LoraRepo
     path = Path(path)
     cfg = _read_adapter_config(path)
     file = path / ADAPTER_WEIGHTS
+    rename = _module_rename(model)
+    if rename is not None and isinstance(cfg["target_modules"], (list, tuple)):
+        cfg["target_modules"] = [rename(t) or t for t in cfg["target_modules"]]
     existing = lora_modules(model)
     if existing:
         names = list(existing)
@@ -224,6 +234,9 @@ def load_adapter(model: nn.Module, path, *, trainable: bool = False) -> LoraRepo
         bases = {n: model.get_submodule(n) for n in names}
 
     tensors = _read_adapter_weights(path)
+    if rename is not None:  # a multimodal checkpoint's module paths -> the text model's
+        tensors = {PEFT_PREFIX + rename(k[len(PEFT_PREFIX):]) if k.startswith(PEFT_PREFIX) else k: v
+                   for k, v in tensors.items()}
     expected = {}
     for n in names:
         rank = spec[n][0]

@@ -9,7 +9,8 @@
 `generate_ids(model, input_ids_list, ...)` is the same loop on token ids, without a tokenizer.
 
 How one batch is decoded (gpt-fast style: the caller owns the cache and passes `cache_pos`):
-1. The prompts are left-padded to the longest, P tokens. One `KVCache` of P + max_new_tokens
+1. The prompts are left-padded to the longest, P tokens. One cache (`model.new_cache`: a `KVCache`, or
+   for gemma3 / qwen3_5 a `models.cache.LayerCache` of per-layer windows and states) of P + max_new_tokens
    slots is allocated, and one attention mask (B, P + max_new_tokens) covers every slot: 1 for
    a real token, 0 for padding and for slots not written yet. The model derives positions from
    the mask, so a padded row sees the positions it would have alone.
@@ -49,8 +50,6 @@ from engine.sampling import SamplingSettings, next_tokens, row_seed
 from engine.static_decode import StaticDecoder
 from kernels.backend import kernel_backend
 from kernels.nf4_linear import cache_dense_weights
-from models.transformer import KVCache
-
 FINISH_REASONS = ("stop_token", "stop_string", "length")
 
 
@@ -131,14 +130,14 @@ def _decode_batch(model, prompts: list[list[int]], settings: SamplingSettings, n
 
     # Prefill the distinct prompts once; with several samples, into a prompt-sized cache whose
     # rows are then repeated into the full one.
-    cache = KVCache.empty(model.config, B, P + N, dtype=dtype, device=device)
-    prefill = cache if num_samples == 1 else KVCache.empty(model.config, n, P, dtype=dtype, device=device)
+    # The model's own cache: KVCache, or models/cache.py's LayerCache (sliding windows, DeltaNet states).
+    cache = model.new_cache(B, P + N, dtype=dtype, device=device)
+    prefill = cache if num_samples == 1 else model.new_cache(n, P, dtype=dtype, device=device)
     hidden = model.hidden_states(ids, mask[:, :P], cache=prefill, cache_pos=0)  # (n, P, H)
     logits = model.lm_head(hidden[:, -1])  # (n, V)
     del hidden
     if num_samples > 1:
-        for full, part in zip(cache.k + cache.v, prefill.k + prefill.v):
-            full[:, :, :P] = part.repeat_interleave(num_samples, 0)  # (B, nkv, P, hd)
+        cache.fill_from(prefill, num_samples, P)  # each prompt's rows repeated num_samples times
         del prefill
         logits = logits.repeat_interleave(num_samples, 0)
         mask = mask.repeat_interleave(num_samples, 0)

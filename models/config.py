@@ -20,13 +20,16 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 
 from .config_json import config_json_problems
 
 SUPPORTED_MODEL_TYPES = ("qwen2", "qwen3", "llama")
+# Families with their own model file and config class (models/families.py): gemma3 (models/gemma3.py),
+# qwen3_5 (models/qwen3_5.py). config.json's model_type -> family.
+FAMILY_MODEL_TYPES = {"gemma3_text": "gemma3", "gemma3": "gemma3", "qwen3_5_text": "qwen3_5", "qwen3_5": "qwen3_5"}
 SUPPORTED_ROPE_TYPES = ("default", "linear", "llama3")
 SUPPORTED_ACTIVATIONS = ("silu",)
 
@@ -37,6 +40,10 @@ class ModelConfigError(ValueError):
 
 @dataclass(frozen=True)
 class ModelConfig:
+    # What __post_init__ accepts; a family's subclass (models/gemma3.py, models/qwen3_5.py) names its own.
+    model_types: ClassVar[tuple[str, ...]] = SUPPORTED_MODEL_TYPES
+    activations: ClassVar[tuple[str, ...]] = SUPPORTED_ACTIVATIONS
+
     model_type: str
     vocab_size: int
     hidden_size: int
@@ -67,12 +74,12 @@ class ModelConfig:
 
     def __post_init__(self):
         problems = []
-        if self.model_type not in SUPPORTED_MODEL_TYPES:
-            problems.append(f"model_type {self.model_type!r} is not supported (supported: {', '.join(SUPPORTED_MODEL_TYPES)})")
+        if self.model_type not in self.model_types:
+            problems.append(f"model_type {self.model_type!r} is not supported (supported: {', '.join(self.model_types)})")
         if self.rope_type not in SUPPORTED_ROPE_TYPES:
             problems.append(f"rope scaling type {self.rope_type!r} is not supported (supported: {', '.join(SUPPORTED_ROPE_TYPES)})")
-        if self.hidden_act not in SUPPORTED_ACTIVATIONS:
-            problems.append(f"hidden_act {self.hidden_act!r} is not supported (supported: {', '.join(SUPPORTED_ACTIVATIONS)})")
+        if self.hidden_act not in self.activations:
+            problems.append(f"hidden_act {self.hidden_act!r} is not supported (supported: {', '.join(self.activations)})")
         for name in ("vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
                      "num_attention_heads", "num_key_value_heads", "head_dim"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) <= 0:
@@ -119,9 +126,12 @@ class ModelConfig:
         if problems:
             raise ModelConfigError("; ".join(problems))
         model_type = hf.get("model_type")
+        if model_type in FAMILY_MODEL_TYPES and cls is ModelConfig:
+            from .families import config_class  # the family's own config class (a subclass of this one)
+            return config_class(model_type).from_hf(hf)
         if model_type not in SUPPORTED_MODEL_TYPES:
             raise ModelConfigError(f"model_type {model_type!r} is not supported "
-                              f"(supported: {', '.join(SUPPORTED_MODEL_TYPES)})")
+                              f"(supported: {', '.join(SUPPORTED_MODEL_TYPES + tuple(FAMILY_MODEL_TYPES))})")
         missing = [k for k in ("vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
                                "num_attention_heads") if k not in hf]
         if missing:

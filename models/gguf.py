@@ -10,7 +10,10 @@ sqlora[gguf]`). The file is memory-mapped, so nothing but the tensor being conve
 
 llama.cpp's converter permutes the rows of the Q and K projections of `llama` models (it
 stores RoPE pairs interleaved, the transformers layout keeps them half a head apart); that
-permutation is undone here. `qwen2` / `qwen3` files are written unpermuted.
+permutation is undone here. `qwen2` / `qwen3` files are written unpermuted. For `gemma3` the
+converter stores each RMSNorm weight as 1 + w (llama.cpp's norm multiplies by the weight as is);
+that is undone too, and the fields llama.cpp's code hard-wires for Gemma 3 (which layers slide, the
+local RoPE base, the attention scale) are filled in.
 
     ckpt = GGUFCheckpoint("SmolLM2-135M-Instruct.Q4_1.gguf")
     ckpt.hf_config                        # {"model_type": "llama", "hidden_size": 576, ...}
@@ -32,7 +35,7 @@ from .config import ModelConfig, ModelConfigError
 
 # general.architecture -> (transformers model_type, architectures entry).
 ARCHITECTURES = {"llama": ("llama", "LlamaForCausalLM"), "qwen2": ("qwen2", "Qwen2ForCausalLM"),
-                 "qwen3": ("qwen3", "Qwen3ForCausalLM")}
+                 "qwen3": ("qwen3", "Qwen3ForCausalLM"), "gemma3": ("gemma3_text", "Gemma3ForCausalLM")}
 GLOBAL_NAMES = {"token_embd": "model.embed_tokens", "output_norm": "model.norm", "output": "lm_head"}
 LAYER_NAMES = {
     "attn_norm": "input_layernorm", "ffn_norm": "post_attention_layernorm",
@@ -40,6 +43,9 @@ LAYER_NAMES = {
     "attn_output": "self_attn.o_proj", "attn_q_norm": "self_attn.q_norm", "attn_k_norm": "self_attn.k_norm",
     "ffn_gate": "mlp.gate_proj", "ffn_up": "mlp.up_proj", "ffn_down": "mlp.down_proj",
 }
+# Gemma 3 has four norms per layer; llama.cpp's ffn_norm is the one before the MLP there.
+ARCH_LAYER_NAMES = {"gemma3": {**LAYER_NAMES, "post_attention_norm": "post_attention_layernorm",
+                               "ffn_norm": "pre_feedforward_layernorm", "post_ffw_norm": "post_feedforward_layernorm"}}
 # Dequantize this many elements at a time, so a large tensor never has several float32 temporaries.
 CHUNK_ELEMENTS = 1 << 23
 
@@ -67,16 +73,17 @@ def find_gguf(path: Path) -> Path | None:
     return found[0] if found else None
 
 
-def hf_name(gguf_name: str) -> str | None:
+def hf_name(gguf_name: str, arch: str = "llama") -> str | None:
     """`blk.3.attn_q.weight` -> `model.layers.3.self_attn.q_proj.weight`; None for a name we don't know."""
     base, dot, kind = gguf_name.rpartition(".")
     if kind not in ("weight", "bias"):
         return None
     if base in GLOBAL_NAMES:
         return f"{GLOBAL_NAMES[base]}.{kind}"
+    names = ARCH_LAYER_NAMES.get(arch, LAYER_NAMES)
     m = re.fullmatch(r"blk\.(\d+)\.(\w+)", base)
-    if m and m.group(2) in LAYER_NAMES:
-        return f"model.layers.{int(m.group(1))}.{LAYER_NAMES[m.group(2)]}.{kind}"
+    if m and m.group(2) in names:
+        return f"model.layers.{int(m.group(1))}.{names[m.group(2)]}.{kind}"
     return None
 
 
@@ -107,7 +114,7 @@ class GGUFCheckpoint:
         gguf = import_gguf()
         self.path = Path(path)
         try:
-            self.reader = gguf.GGUFReader(str(self.path))
+            self.reader = read_gguf(self.path, gguf)
         except Exception as e:  # the reader raises ValueError / IndexError / struct errors on bad files
             size = self.path.stat().st_size if self.path.exists() else 0
             raise CheckpointError(f"{self.path}: not a readable GGUF file ({type(e).__name__}: {e}); "
@@ -122,7 +129,7 @@ class GGUFCheckpoint:
                                   f"(supported: {', '.join(ARCHITECTURES)})")
         self.tensors: dict[str, GGUFTensor] = {}
         for t in self.reader.tensors:
-            key = hf_name(t.name) or t.name
+            key = hf_name(t.name, self.arch) or t.name
             shape = tuple(int(n) for n in reversed(t.shape.tolist()))
             self.tensors[key] = GGUFTensor(t.name, key, shape, t.tensor_type.name, t)
         self.hf_config = self._hf_config()
@@ -184,7 +191,27 @@ class GGUFCheckpoint:
             value = self.metadata(f"tokenizer.ggml.{theirs}", None)
             if value is not None:
                 hf[ours] = int(value)
+        if self.arch == "gemma3":
+            hf.update(self._gemma3_fields(hf))
         return hf
+
+    def _gemma3_fields(self, hf: dict) -> dict:
+        """What a Gemma 3 file leaves to llama.cpp's code (src/llama-model.cpp, LLM_ARCH_GEMMA3): every 6th
+        layer global, the local RoPE base 10k, and the attention scale: 1/sqrt(head_dim), except the 27B
+        (62 layers), which scales by 1/sqrt(hidden / heads). Keys the file does carry win."""
+        layers, pattern = hf["num_hidden_layers"], self._arch("attention.sliding_window_pattern", 6)
+        if isinstance(pattern, list):  # newer files: one flag per layer, True = sliding
+            layer_types = ["sliding_attention" if p else "full_attention" for p in pattern]
+        else:
+            layer_types = ["sliding_attention" if (i + 1) % int(pattern) else "full_attention" for i in range(layers)]
+        out = {"hidden_activation": "gelu_pytorch_tanh", "hidden_act": "gelu_pytorch_tanh",
+               "sliding_window": int(self._arch("attention.sliding_window")), "layer_types": layer_types,
+               "rope_local_base_freq": _short_float(self._arch("rope.freq_base_swa", 10000.0)),
+               "query_pre_attn_scalar": hf["hidden_size"] // hf["num_attention_heads"] if layers == 62 else hf["head_dim"],
+               "final_logit_softcapping": self._arch("final_logit_softcapping", None)}
+        if "rope_scaling" in hf:  # the global layers' scaling (linear x8 on the 4B+ models)
+            out["rope_scaling"] = hf["rope_scaling"]
+        return out
 
     def config(self) -> ModelConfig:
         try:
@@ -210,7 +237,10 @@ class GGUFCheckpoint:
         return None
 
     def read(self, key: str, dtype: torch.dtype = torch.float32) -> torch.Tensor:
-        """One tensor, dequantized, in `dtype`, in transformers' layout (llama Q/K rows un-permuted)."""
+        """One tensor, dequantized, in `dtype`, in transformers' layout (llama Q/K rows un-permuted; Gemma's
+        norms stored as 1 + w by llama.cpp's converter, given back as w, the subtraction in fp32)."""
+        if self.arch == "gemma3" and key.endswith("norm.weight") and dtype != torch.float32:
+            return self.read(key, torch.float32).to(dtype)
         t = self.tensors[key]
         raw = t.raw.data
         rows = raw.reshape(-1, raw.shape[-1]) if raw.ndim > 1 else raw.reshape(1, -1)
@@ -227,7 +257,134 @@ class GGUFCheckpoint:
             out = unpermute_qk(out, self.hf_config["num_attention_heads"])
         elif self.arch == "llama" and key.endswith(("k_proj.weight", "k_proj.bias")):
             out = unpermute_qk(out, self.hf_config["num_key_value_heads"])
+        elif self.arch == "gemma3" and key.endswith("norm.weight"):
+            out = out - 1
         return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Reading the file.
+
+# GGUF value types (llama.cpp's gguf.h): struct format of the scalars; 8 = string, 9 = array.
+_SCALARS = {0: "B", 1: "b", 2: "H", 3: "h", 4: "I", 5: "i", 6: "f", 7: "?", 10: "Q", 11: "q", 12: "d"}
+_STRING, _ARRAY = 8, 9
+_NUMPY = {"B": np.uint8, "b": np.int8, "H": np.uint16, "h": np.int16, "I": np.uint32, "i": np.int32,
+          "f": np.float32, "?": np.bool_, "Q": np.uint64, "q": np.int64, "d": np.float64}
+
+
+@dataclass
+class _Field:
+    value: object
+
+    def contents(self):
+        return self.value
+
+
+@dataclass
+class _Tensor:
+    name: str
+    shape: np.ndarray  # GGUF order: the fastest-varying dimension first
+    tensor_type: object  # gguf.GGMLQuantizationType
+    data: np.ndarray  # GGUFReader's layout: float types as themselves, quantized ones as bytes (rows, row bytes)
+
+
+class _FastReader:
+    """A little-endian GGUF v2 / v3 file's metadata and tensor views, read the way `gguf.GGUFReader`
+    presents them (`fields[key].contents()`, `tensors`), but with struct over one mmap: GGUFReader
+    builds a numpy view per array element, ~30 s for a 262k-token vocabulary on a 2-core machine."""
+
+    def __init__(self, path: Path, gguf):
+        import mmap
+        import struct
+
+        with open(path, "rb") as f:
+            buf = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        self._buf = buf
+        magic, version, n_tensors, n_kv = struct.unpack_from("<IIQQ", buf, 0)
+        if magic != 0x46554747 or version not in (2, 3):
+            raise _Unusual(f"magic {magic:#x}, version {version}")
+        pos = 24
+
+        def string(at):
+            (n,) = struct.unpack_from("<Q", buf, at)
+            if at + 8 + n > len(buf):
+                raise ValueError(f"a string runs past the end of the file at byte {at}")
+            return buf[at + 8:at + 8 + n].decode("utf-8"), at + 8 + n
+
+        def value(kind, at):
+            if kind == _STRING:
+                return string(at)
+            if kind == _ARRAY:
+                sub, count = struct.unpack_from("<IQ", buf, at)
+                at += 12
+                if sub == _STRING:
+                    out = []
+                    for _ in range(count):
+                        item, at = string(at)
+                        out.append(item)
+                    return out, at
+                if sub not in _SCALARS:
+                    raise _Unusual(f"array of value type {sub}")
+                dtype = np.dtype(_NUMPY[_SCALARS[sub]]).newbyteorder("<")
+                end = at + count * dtype.itemsize
+                if end > len(buf):
+                    raise ValueError(f"an array runs past the end of the file at byte {at}")
+                return np.frombuffer(buf[at:end], dtype=dtype).tolist(), end
+            if kind not in _SCALARS:
+                raise _Unusual(f"value type {kind}")
+            fmt = "<" + _SCALARS[kind]
+            return struct.unpack_from(fmt, buf, at)[0], at + struct.calcsize(fmt)
+
+        self.fields = {"GGUF.version": _Field(version), "GGUF.tensor_count": _Field(n_tensors),
+                       "GGUF.kv_count": _Field(n_kv)}  # as GGUFReader lists them
+        for _ in range(n_kv):
+            key, pos = string(pos)
+            (kind,) = struct.unpack_from("<I", buf, pos)
+            item, pos = value(kind, pos + 4)
+            self.fields[key] = _Field(item)
+        infos = []
+        for _ in range(n_tensors):
+            name, pos = string(pos)
+            (n_dims,) = struct.unpack_from("<I", buf, pos)
+            dims = struct.unpack_from(f"<{n_dims}Q", buf, pos + 4)
+            kind, offset = struct.unpack_from("<IQ", buf, pos + 4 + 8 * n_dims)
+            pos += 4 + 8 * n_dims + 12
+            infos.append((name, dims, kind, offset))
+        align = int(self.fields.get("general.alignment", _Field(32)).value)
+        start = pos + (-pos % align)
+        whole = np.memmap(path, dtype=np.uint8, mode="r")
+        plain = {gguf.GGMLQuantizationType.F32: np.float32, gguf.GGMLQuantizationType.F16: np.float16,
+                 gguf.GGMLQuantizationType.F64: np.float64, gguf.GGMLQuantizationType.I8: np.int8,
+                 gguf.GGMLQuantizationType.I16: np.int16, gguf.GGMLQuantizationType.I32: np.int32,
+                 gguf.GGMLQuantizationType.I64: np.int64}
+        self.tensors = []
+        for name, dims, kind, offset in infos:
+            qtype = gguf.GGMLQuantizationType(kind)
+            block, type_size = gguf.GGML_QUANT_SIZES[qtype]
+            n = int(np.prod(dims)) if dims else 1
+            nbytes = n * type_size // block
+            shape = tuple(reversed(dims))
+            at = start + offset
+            if at + nbytes > len(whole):
+                raise ValueError(f"tensor {name} runs past the end of the file")
+            raw = whole[at:at + nbytes]
+            if qtype in plain:
+                data = raw.view(plain[qtype]).reshape(shape)
+            else:  # GGUFReader's byte shape: the last dimension in bytes
+                data = raw.reshape(*shape[:-1], shape[-1] // block * type_size)
+            self.tensors.append(_Tensor(name, np.array(dims, dtype=np.uint64), qtype, data))
+
+
+class _Unusual(Exception):
+    """A file _FastReader does not read (big-endian, another version): gguf.GGUFReader reads it."""
+
+
+def read_gguf(path: Path, gguf):
+    """The file's metadata and tensors: our fast reader, or gguf.GGUFReader for files it does not read."""
+    try:
+        return _FastReader(path, gguf)
+    except _Unusual:
+        return gguf.GGUFReader(str(path))
 
 
 def _short_float(x) -> float:

@@ -14,8 +14,14 @@ for the names our families use. Each split equals the original model's tokenizer
 | llama-bpe, falcon3 | Llama 3, Falcon3 | Llama 3's split regex; byte-level                        |
 | default / gpt2     | others       | GPT-2's regex (byte-level)                                  |
 
-SentencePiece GGUFs (`tokenizer.ggml.model = "llama"`, e.g. Gemma) are not built yet: the error
-says so. The template is the file's own, rendered in models/tokenizer.py's sandbox.
+SentencePiece GGUFs (`tokenizer.ggml.model = "llama"`) are rebuilt for Gemma files (`gemma_backend`):
+a BPE over the vocabulary with byte fallback, spaces written as "▁" before BPE, no pre-split. The
+file carries no merges; they are derived from the vocabulary, best first in the order the tokens
+appear in the file (Gemma's scores do not follow its merge order). This is the tokenizer
+transformers builds from the same file (`AutoTokenizer.from_pretrained(dir, gguf_file=...)`), the
+reference in tests/models/test_gguf_gemma3.py. Other SentencePiece files get an error that says so.
+The template is the file's own, rendered in models/tokenizer.py's sandbox (Gemma 3 GGUFs often carry
+none: configs/gemma3_chat_template.jinja is Gemma's).
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ QWEN2_SPLIT = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[
 LLAMA3_SPLIT = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*"
                 r"|\s*[\r\n]+|\s+(?!\S)|\s+")
 CONTROL, USER_DEFINED = 3, 4  # llama.cpp's token types
+SPACE = "\u2581"  # SentencePiece's visible space
+GEMMA_ARCHITECTURES = ("gemma", "gemma2", "gemma3")
 
 
 def _byte_alphabet() -> dict[int, str]:
@@ -69,9 +77,13 @@ def _pre_tokenizer(pre: str | None):
 def gguf_backend(ckpt: GGUFCheckpoint) -> HFTokenizer:
     """A `tokenizers.Tokenizer` equal to the one the file describes (byte-level BPE files)."""
     kind = ckpt.metadata("tokenizer.ggml.model", None)
+    if kind == "llama" and ckpt.arch in GEMMA_ARCHITECTURES:
+        return gemma_backend(ckpt)
     if kind != "gpt2":
-        raise CheckpointError(f"{ckpt.path}: tokenizer.ggml.model is {kind!r}; only byte-level BPE ('gpt2') "
-                              f"tokenizers are rebuilt from GGUF so far: put the model's tokenizer.json beside it")
+        what = f"SentencePiece ('llama') files of architecture {ckpt.arch!r}" if kind == "llama" else repr(kind)
+        raise CheckpointError(f"{ckpt.path}: tokenizer.ggml.model is {what}; only byte-level BPE ('gpt2') "
+                              f"tokenizers and Gemma's SentencePiece vocabulary are rebuilt from GGUF so far: "
+                              f"put the model's tokenizer.json beside it")
     tokens = list(ckpt.metadata("tokenizer.ggml.tokens"))
     merges = list(ckpt.metadata("tokenizer.ggml.merges", []))
     types = list(ckpt.metadata("tokenizer.ggml.token_type", [1] * len(tokens)))
@@ -104,6 +116,36 @@ def gguf_backend(ckpt: GGUFCheckpoint) -> HFTokenizer:
     for i, t in added.items():
         if backend.token_to_id(t) != i:
             raise CheckpointError(f"{ckpt.path}: added token {t!r} (id {i}) would not keep its id")
+    return backend
+
+
+def gemma_backend(ckpt: GGUFCheckpoint) -> HFTokenizer:
+    """Gemma's tokenizer from a GGUF file's SentencePiece vocabulary (`tokenizer.ggml.model = "llama"`).
+
+    llama.cpp's converter writes the spaces of user-defined tokens ("▁▁", ...) as real spaces; they
+    are spelled back with "▁", which is how the model's BPE sees text (spaces become "▁" first).
+    Merges: every split of a token into two tokens of the vocabulary, tokens in file order, the
+    longest left piece first. Control tokens (<start_of_turn>, ...) are special added tokens; other
+    user-defined ones ("\n\n", "[multimodal]") are matched whole, not special.
+    """
+    tokens = list(ckpt.metadata("tokenizer.ggml.tokens"))
+    types = list(ckpt.metadata("tokenizer.ggml.token_type", [1] * len(tokens)))
+    spelled = [t.replace(" ", SPACE) if k == USER_DEFINED and t and not t.strip() else t for t, k in zip(tokens, types)]
+    vocab = {t: i for i, t in enumerate(spelled)}  # a duplicate spelling keeps its last id
+    merges = []
+    for token in dict.fromkeys(sorted(vocab, key=vocab.get)):
+        for k in range(len(token) - 1, 0, -1):
+            if token[:k] in vocab and token[k:] in vocab:
+                merges.append((token[:k], token[k:]))
+    unk = tokens[int(ckpt.metadata("tokenizer.ggml.unknown_token_id", 3))]
+    backend = HFTokenizer(BPE(vocab, merges, unk_token=unk, fuse_unk=True, byte_fallback=True))
+    backend.normalizer = normalizers.Replace(" ", SPACE)
+    backend.pre_tokenizer = pre_tokenizers.Split(" ", behavior="merged_with_previous")  # nothing to split after ▁
+    backend.decoder = decoders.Sequence([decoders.Replace(SPACE, " "), decoders.ByteFallback(), decoders.Fuse()])
+    backend.add_special_tokens([AddedToken(t, special=True, normalized=False)
+                                for t, k in zip(tokens, types) if k == CONTROL])
+    backend.add_tokens([AddedToken(t, special=False, normalized=False)
+                        for t, k in zip(tokens, types) if k == USER_DEFINED and t in vocab])
     return backend
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import warnings
 from pathlib import Path
 
 import torch
@@ -27,6 +28,7 @@ from tqdm.auto import tqdm
 from .config import ModelConfig, ModelConfigError
 from .config_json import fits_memory_problem
 from .checkpoint import CheckpointError, Entry
+from .families import checkpoint_key, model_class, skip_reason
 from .gguf import GGUFCheckpoint, find_gguf
 from .transformer import CausalLM
 
@@ -197,7 +199,7 @@ def load_model(source: str | os.PathLike, *, dtype=torch.bfloat16, device="cpu",
                                + ("" if quantize else ", or load with quantize='nf4'"))
 
     with torch.device("meta"):
-        model = CausalLM(cfg)
+        model = model_class(cfg)(cfg)  # models/families.py: CausalLM, Gemma3ForCausalLM, ...
     expected = {k: (tuple(v.shape), v.dtype) for k, v in model.state_dict().items()}
     if cfg.tie_word_embeddings:
         expected.pop("lm_head.weight", None)
@@ -205,24 +207,28 @@ def load_model(source: str | os.PathLike, *, dtype=torch.bfloat16, device="cpu",
     def skipped(name):
         return any(name == s or name.endswith("." + s) or name.startswith(s + ".") for s in skip_modules)
 
-    linears = {n for n, m in model.named_modules() if isinstance(m, nn.Linear) and n.rpartition(".")[2] in DECODER_LINEARS}
+    names = getattr(model, "linears", DECODER_LINEARS)  # a family's own list (qwen3_5: the DeltaNet projections too)
+    linears = {n for n, m in model.named_modules() if isinstance(m, nn.Linear) and n.rpartition(".")[2] in names}
     to_quantize = {n for n in linears if not skipped(n)} if quantize else set()
 
-    bnb_modules = {k[: -len(".weight.quant_state.bitsandbytes__nf4")] for k in all_keys
-                   if k.endswith(".weight.quant_state.bitsandbytes__nf4")}
+    bnb_modules = {k[: -len(".weight.quant_state.bitsandbytes__nf4")] for k in map(lambda k: checkpoint_key(cfg, k), all_keys)
+                   if k and k.endswith(".weight.quant_state.bitsandbytes__nf4")}
     bad_bnb = bnb_modules - linears
     if bad_bnb:
         raise CheckpointError(f"{path}: 4-bit weights for modules that are not decoder linears: {sorted(bad_bnb)}")
     bnb_parts: dict[str, dict[str, torch.Tensor]] = {m: {} for m in bnb_modules}
     quantized: dict[str, object] = {}
 
-    problems, seen = [], set()
+    problems, seen, skipped = [], set(), {}
     # progress=None shows the bar on a terminal only.
     bar = tqdm(total=len(all_keys), desc=f"loading {(gguf_file or path).name}", unit="tensor",
                disable=None if progress is None else not progress, leave=False)
     for entry in checkpoint.entries():
         bar.update()
-        key = entry.key
+        key = checkpoint_key(cfg, entry.key)  # a multimodal checkpoint's text weights -> our names
+        if key is None:  # e.g. a vision tower: counted and named in one note
+            skipped.setdefault(skip_reason(cfg, entry.key), []).append(entry.key)
+            continue
         module_name = key.rpartition(".")[0]
         owner = _bnb_owner(key, bnb_modules)
         if owner is not None:
@@ -254,6 +260,9 @@ def load_model(source: str | os.PathLike, *, dtype=torch.bfloat16, device="cpu",
         head = f"{path}: the checkpoint does not match its config ({len(problems)} problem(s)):\n  "
         raise CheckpointError(head + "\n  ".join(problems[:50]) + ("\n  ..." if len(problems) > 50 else ""))
 
+    model.load_notes = [f"skipped {len(keys)} tensor(s) ({keys[0]}, ...): {why}" for why, keys in skipped.items()]
+    for note in model.load_notes:
+        warnings.warn(f"{path}: {note}", stacklevel=2)
     model.tie_weights()
     for name, q in quantized.items():
         _replace_module(model, name, _nf4_module(q, model.get_submodule(name).bias, dtype))
@@ -349,8 +358,9 @@ def save_checkpoint(model: CausalLM, path: str | os.PathLike) -> Path:
         double = {m.double_quant for m in nf4.values()}
         if len(double) > 1:
             raise ValueError("NF4 layers mix double quantization on and off; transformers' config can't say that")
+        names = getattr(model, "linears", DECODER_LINEARS)
         dense = sorted(n for n, m in model.named_modules()
-                       if isinstance(m, nn.Linear) and n.rpartition(".")[2] in DECODER_LINEARS)
+                       if isinstance(m, nn.Linear) and n.rpartition(".")[2] in names)
         hf["quantization_config"] = {
             "quant_method": "bitsandbytes", "load_in_4bit": True, "load_in_8bit": False,
             "_load_in_4bit": True, "_load_in_8bit": False,

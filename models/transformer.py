@@ -62,6 +62,12 @@ class KVCache:
     def max_len(self) -> int:
         return self.k[0].shape[2]
 
+    def fill_from(self, prefill: "KVCache", repeats: int, prompt_len: int):
+        """Copy a prefilled cache of n rows (prompt_len slots) into this one of n * repeats rows,
+        each row repeated `repeats` times (rows r*repeats .. r*repeats + repeats - 1 = prompt r)."""
+        for full, part in zip(self.k + self.v, prefill.k + prefill.v):
+            full[:, :, :prompt_len] = part[:, :, :prompt_len].repeat_interleave(repeats, 0)  # (B, nkv, P, hd)
+
 
 class Attention(nn.Module):
     def __init__(self, cfg: ModelConfig, layer_idx: int):
@@ -176,6 +182,10 @@ class CausalLM(nn.Module):
     def tie_weights(self):
         if self.config.tie_word_embeddings:
             self.lm_head.weight = self.model.embed_tokens.weight
+
+    def new_cache(self, batch: int, max_len: int, *, dtype, device) -> KVCache:
+        """An empty decoding cache of max_len slots (every family's model has one; see models/cache.py)."""
+        return KVCache.empty(self.config, batch, max_len, dtype=dtype, device=device)
 
     def rope(self, position_ids: torch.Tensor, dtype) -> tuple[torch.Tensor, torch.Tensor]:
         """cos, sin: (B, 1, T, hd) for integer positions (B, T); computed in fp32, cast to dtype."""

@@ -27,3 +27,8 @@ def test_promised_setups():
     c = by["qwen1p5_1p8b_chat"]
     assert (c.lora.r, c.lora.alpha, set(c.lora.target_modules)) == (16, 32, {"q_proj", "k_proj", "v_proj", "o_proj"})
     assert (c.train.epochs, c.train.lr, c.train.schedule, c.train.warmup_ratio, c.train.weight_decay) == (5, 2e-4, "cosine", 0.05, 0.01)
+    g = by["gemma3_270m"]
+    assert g.model.chat_template.endswith("gemma3_chat_template.jinja") and g.eval.temperature == 0.0
+    assert (Path(__file__).resolve().parents[1] / g.model.chat_template).is_file()
+    q5 = by["qwen3p5"]
+    assert (q5.lora.r, q5.eval.temperature, q5.eval.num_samples, q5.lora.target_modules) == (32, 0.6, 3, "all-linear")

@@ -37,9 +37,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from engine.inspect import family_memory as fm
 from models.config import ModelConfig
 
 DECODER_LINEARS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+# Qwen3.5's Gated DeltaNet layers have their own linears (engine/inspect/family_memory.py counts them).
+ALL_LINEARS = DECODER_LINEARS + ("in_proj_qkv", "in_proj_z", "in_proj_b", "in_proj_a", "out_proj")
 DTYPE_BYTES = {"fp32": 4, "bf16": 2, "fp16": 2}
 NESTED_BLOCKSIZE = 256  # bitsandbytes: first-level scales are quantized in blocks of 256
 NF4_CODE_BYTES = 16 * 4  # the 16 fp32 NF4 values, one table per quantized linear (kernels.nf4.NF4Weight.code)
@@ -70,9 +73,9 @@ class TrainShape:
     def __post_init__(self):
         if self.dtype not in DTYPE_BYTES:
             raise ValueError(f"dtype {self.dtype!r} is not one of {', '.join(DTYPE_BYTES)}")
-        bad = [t for t in self.target_modules if t not in DECODER_LINEARS]
+        bad = [t for t in self.target_modules if t not in ALL_LINEARS]
         if bad:
-            raise ValueError(f"target_modules {bad} are not decoder linears ({', '.join(DECODER_LINEARS)})")
+            raise ValueError(f"target_modules {bad} are not decoder linears ({', '.join(ALL_LINEARS)})")
         for name in ("seq_len", "micro_batch", "chunk_size", "blocksize"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
@@ -130,8 +133,17 @@ def linear_shapes(cfg: ModelConfig) -> dict[str, tuple[int, int]]:
             "up_proj": (cfg.intermediate_size, h), "down_proj": (h, cfg.intermediate_size)}
 
 
+def layer_linears(cfg: ModelConfig) -> list[dict[str, tuple[int, int]]]:
+    """(out, in) of each decoder linear, per layer (the families whose layers differ: counted on the model)."""
+    if fm.is_family(cfg):
+        return fm.layer_linears(cfg)
+    return [linear_shapes(cfg)] * cfg.num_hidden_layers
+
+
 def parameter_counts(cfg: ModelConfig) -> dict[str, int]:
     """Parameters by kind, as models/transformer.py builds them (lm_head 0 when tied)."""
+    if fm.is_family(cfg):
+        return fm.parameter_counts(cfg)
     L, h, shapes = cfg.num_hidden_layers, cfg.hidden_size, linear_shapes(cfg)
     attn = sum(o * i for n, (o, i) in shapes.items() if n in DECODER_LINEARS[:4])
     mlp = sum(o * i for n, (o, i) in shapes.items() if n in DECODER_LINEARS[4:])
@@ -164,6 +176,8 @@ def nf4_bytes(numel: int, blocksize: int = 64, double_quant: bool = True) -> dic
 
 
 def lora_param_count(cfg: ModelConfig, r: int, targets=DECODER_LINEARS) -> int:
+    if fm.is_family(cfg):
+        return fm.lora_param_count(cfg, r, targets)
     return cfg.num_hidden_layers * sum(r * (o + i) for n, (o, i) in linear_shapes(cfg).items() if n in targets)
 
 
@@ -188,6 +202,10 @@ def layer_saved_bytes(cfg: ModelConfig, s: TrainShape) -> dict[str, int]:
       SDPA:     q, GQA-expanded k and v, the output (which is o_proj's input), fp32 logsumexp (B, nh, T)
       SwiGLU:   gate output (for silu), silu output and up output (for the product)
     """
+    if fm.is_family(cfg):  # counted on the layers themselves (fake tensors): the largest kind
+        kinds = fm.saved_by_kind(cfg, s)
+        kind = max(kinds, key=kinds.get)
+        return {f"a {kind} layer (the largest kind; counted on fake tensors)": kinds[kind]}
     d, BT, B, T = DTYPE_BYTES[s.dtype], s.tokens, s.micro_batch, s.seq_len
     h, q, i = cfg.hidden_size, cfg.q_size, cfg.intermediate_size
     autocast = d != 4
@@ -253,9 +271,12 @@ def activation_phases(cfg: ModelConfig, s: TrainShape) -> tuple[dict[str, int], 
     h, L, V = cfg.hidden_size, cfg.num_hidden_layers, cfg.vocab_size
     autocast = d != 4
     saved = sum(layer_saved_bytes(cfg, s).values())
-    common = {"rope cos + sin": 2 * BT * cfg.head_dim * d}
+    common = {"rope cos + sin": fm.rope_bytes(cfg, BT, d) if fm.is_family(cfg) else 2 * BT * cfg.head_dim * d}
     if s.checkpointing:
         common["checkpointed layer inputs"] = L * BT * h * d
+    elif fm.is_family(cfg):
+        kinds, counts = fm.saved_by_kind(cfg, s), fm.layer_kinds(cfg)
+        common["saved tensors of all layers"] = sum(counts[k] * (v + (0 if autocast else BT * h * 4)) for k, v in kinds.items())
     else:
         # Every layer's saved tensors; fp32 layers also keep their input (the norm saves it as is).
         common["saved tensors of all layers"] = L * (saved + (0 if autocast else BT * h * 4))
@@ -273,7 +294,7 @@ def activation_phases(cfg: ModelConfig, s: TrainShape) -> tuple[dict[str, int], 
     else:
         ce["logits chunk (backward)"] = c * V * (4 + (d if autocast else 0))
     if s.quantize and s.device_type == "cuda":  # kernels/nf4_linear.py: the Triton backend's dequant
-        ce["NF4 dequant scratch buffer"] = max(o * i for o, i in linear_shapes(cfg).values()) * d  # buffer stays
+        ce["NF4 dequant scratch buffer"] = max(o * i for lin in layer_linears(cfg) for o, i in lin.values()) * d  # buffer stays
     layer = dict(common)
     if s.checkpointing:
         layer["recomputed layer (saved for backward)"] = saved
@@ -287,14 +308,14 @@ def activation_phases(cfg: ModelConfig, s: TrainShape) -> tuple[dict[str, int], 
 
 def static_items(cfg: ModelConfig, s: TrainShape) -> list[MemoryItem]:
     d = DTYPE_BYTES[s.dtype]
-    L, shapes = cfg.num_hidden_layers, linear_shapes(cfg)
     counts = parameter_counts(cfg)
     items = []
     if s.quantize:
         parts = {"packed": 0, "absmax": 0, "nested": 0, "codes": 0}
-        for o, i in shapes.values():
-            for k, v in nf4_bytes(o * i, s.blocksize, s.double_quant).items():
-                parts[k] += L * v
+        for layer in layer_linears(cfg):
+            for o, i in layer.values():
+                for k, v in nf4_bytes(o * i, s.blocksize, s.double_quant).items():
+                    parts[k] += v
         items += [MemoryItem("weights", "NF4 packed weights (4 bit)", parts["packed"], "2 codes per byte"),
                   MemoryItem("weights", "1st-level scales", parts["absmax"],
                              f"uint8 absmax code per {s.blocksize}" if s.double_quant else f"fp32 absmax per {s.blocksize}")]
@@ -303,14 +324,17 @@ def static_items(cfg: ModelConfig, s: TrainShape) -> list[MemoryItem]:
                                     f"fp32 absmax per {NESTED_BLOCKSIZE} scales + offset"))
         items.append(MemoryItem("weights", "code tables", parts["codes"], "per linear: 16 NF4 values (+256 8-bit map)"))
     else:
-        items.append(MemoryItem("weights", f"decoder linears ({s.dtype})",
-                                (counts["attention linears"] + counts["mlp linears"]) * d, "dense, frozen"))
+        items.append(MemoryItem("weights", f"decoder linears ({s.dtype})", _linear_params(counts) * d, "dense, frozen"))
     items.append(MemoryItem("weights", f"embedding ({s.dtype})", counts["embedding"] * d,
                             "tied with lm_head" if cfg.tie_word_embeddings else ""))
     if not cfg.tie_word_embeddings:
         items.append(MemoryItem("weights", f"lm_head ({s.dtype})", counts["lm_head"] * d))
     items.append(MemoryItem("weights", f"norms + biases ({s.dtype})", (counts["norms"] + counts["biases"]) * d))
-    items.append(MemoryItem("weights", "rope inv_freq (fp32)", cfg.head_dim // 2 * 4))
+    if "deltanet conv + decay" in counts:
+        items.append(MemoryItem("weights", f"deltanet conv + decay ({s.dtype})", counts["deltanet conv + decay"] * d,
+                                "conv1d, A_log, dt_bias: kept dense"))
+    items.append(MemoryItem("weights", "rope inv_freq (fp32)",
+                            fm.rope_buffer_bytes(cfg) if fm.is_family(cfg) else cfg.head_dim // 2 * 4))
     if s.r > 0:
         n = lora_param_count(cfg, s.r, s.target_modules)
         items += [MemoryItem("lora", "LoRA A, B (fp32)", n * 4, f"{n:,} params"),
@@ -333,12 +357,17 @@ def predict_peak_memory(cfg: ModelConfig, shape: TrainShape | None = None, **ove
     return MemoryPrediction(shape=s, items=tuple(items), phases=phases, peak_phase=peak_phase)
 
 
+def _linear_params(counts: dict[str, int]) -> int:
+    """Parameters of the decoder linears (what NF4 quantizes)."""
+    return counts["attention linears"] + counts["mlp linears"] + counts.get("deltanet linears", 0)
+
+
 def bits_per_parameter(cfg: ModelConfig, s: TrainShape) -> tuple[float, float]:
     """(bits per quantized decoder-linear weight, bits per parameter of the whole base model)."""
     counts = parameter_counts(cfg)
-    linear = counts["attention linears"] + counts["mlp linears"]
+    linear = _linear_params(counts)
     weights = [i for i in static_items(cfg, s) if i.group == "weights"]
-    lin_bytes = sum(i.bytes for i in weights if not i.name.startswith(("embedding", "lm_head", "norms", "rope")))
+    lin_bytes = sum(i.bytes for i in weights if not i.name.startswith(("embedding", "lm_head", "norms", "rope", "deltanet conv")))
     return 8 * lin_bytes / linear, 8 * sum(i.bytes for i in weights) / sum(counts.values())
 
 

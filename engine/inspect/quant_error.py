@@ -15,7 +15,7 @@ import torch
 from safetensors import safe_open
 
 from engine.inspect import InspectError
-from engine.inspect.memory import DECODER_LINEARS
+from engine.inspect.memory import ALL_LINEARS
 from engine.inspect.plot import pyplot
 from kernels.nf4 import NF4_CODE_VALUES, dequantize_nf4, quantize_nf4
 from models.loader import checkpoint_files, resolve_source
@@ -84,8 +84,9 @@ def iter_linear_weights(source: str, layers: set[int] | None = None):
     for f in checkpoint_files(path):
         with safe_open(str(f), framework="pt", device="cpu") as st:
             for key in st.keys():
-                m = re.fullmatch(r"model\.layers\.(\d+)\.(self_attn|mlp)\.(\w+)\.weight", key)
-                if not m or m.group(3) not in DECODER_LINEARS:
+                # qwen3_5: its DeltaNet linears too, and a multimodal checkpoint's text model
+                m = re.fullmatch(r"model\.(?:language_model\.)?layers\.(\d+)\.(self_attn|mlp|linear_attn)\.(\w+)\.weight", key)
+                if not m or m.group(3) not in ALL_LINEARS:
                     continue
                 if layers is not None and int(m.group(1)) not in layers:
                     continue

@@ -1,7 +1,7 @@
 """`python -m engine.inspect SOURCE`: an X-ray of a QLoRA setup, before (and after) training.
 
-SOURCE is a run config (`configs/x.toml`), a checkpoint directory, a config.json, or a hub id
-(for a hub id only config.json is fetched). Without weights and without a GPU it prints:
+SOURCE is a run config (`configs/x.toml`), a checkpoint directory, a config.json, a GGUF file, or
+a hub id (for a hub id only config.json is fetched). Without weights and without a GPU it prints:
 
 - the architecture in one screen and the parameter counts by kind;
 - the memory of one training step (engine/inspect/memory.py): NF4 weights and both levels of scales,
@@ -31,6 +31,7 @@ from huggingface_hub import hf_hub_download
 
 from engine.config import load_config
 from engine.inspect import InspectError
+from engine.inspect import family_memory as fm
 from engine.inspect.memory import (DECODER_LINEARS, DTYPE_BYTES, MB, TrainShape, bits_per_parameter, fmt_mb, layer_saved_bytes,
                                    linear_shapes, parameter_counts, predict_peak_memory, variants)
 from engine.inspect.quant_error import iter_linear_weights, quant_error, quant_error_text, save_histograms
@@ -55,6 +56,9 @@ class Target:
 def fetch_config(source: str) -> ModelConfig:
     """ModelConfig from a checkpoint directory, a config.json path, or a hub id (config.json only)."""
     path = Path(source).expanduser()
+    if path.suffix.lower() == ".gguf" or (path.is_dir() and not (path / "config.json").exists() and any(path.glob("*.gguf"))):
+        from models.gguf import GGUFCheckpoint, find_gguf  # the metadata of a GGUF file is its config
+        return GGUFCheckpoint(find_gguf(path)).config()
     if path.is_dir():
         return ModelConfig.from_file(path / "config.json")
     if path.is_file():
@@ -92,7 +96,7 @@ def load_target(source: str, model: str | None = None, **overrides) -> Target:
         targets = run.lora.target_modules
         shape = TrainShape(
             seq_len=run.data.max_len, micro_batch=run.train.micro_batch_size, r=run.lora.r,
-            target_modules=DECODER_LINEARS if targets == "all-linear" else tuple(targets),
+            target_modules=_all_linear(cfg) if targets == "all-linear" else tuple(targets),
             lora_dropout=run.lora.dropout, dtype=_resolve_dtype(precision, device_type),
             quantize=run.model.quantize == "nf4", double_quant=run.model.double_quant,
             blocksize=run.model.blocksize, checkpointing=run.train.grad_checkpointing,
@@ -101,7 +105,13 @@ def load_target(source: str, model: str | None = None, **overrides) -> Target:
         return Target(cfg, replace(shape, **overrides), model or run.model.source, run_dir)
     cfg = fetch_config(source)
     run_dir = overrides.pop("run_dir", None)
-    return Target(cfg, replace(TrainShape(), **overrides), source, Path(run_dir) if run_dir else None)
+    return Target(cfg, replace(TrainShape(target_modules=_all_linear(cfg)), **overrides), source,
+                  Path(run_dir) if run_dir else None)
+
+
+def _all_linear(cfg: ModelConfig) -> tuple[str, ...]:
+    """What "all-linear" adapts: the 7 projections, or a family's own list (qwen3_5: the DeltaNet ones too)."""
+    return fm.linear_names(cfg) if fm.is_family(cfg) else DECODER_LINEARS
 
 
 def measured_peak(run_dir: Path | None) -> tuple[float, str] | None:
@@ -125,6 +135,8 @@ def measured_peak(run_dir: Path | None) -> tuple[float, str] | None:
 # Report.
 
 def architecture_text(cfg: ModelConfig) -> str:
+    if fm.is_family(cfg):
+        return _family_architecture_text(cfg)
     shapes = {n: s for n, s in zip(DECODER_LINEARS, _shapes(cfg))}
     lines = [f"model_type {cfg.model_type}: {cfg.num_hidden_layers} layers, hidden {cfg.hidden_size}, "
              f"vocab {cfg.vocab_size:,}",
@@ -141,6 +153,41 @@ def architecture_text(cfg: ModelConfig) -> str:
 
 def _shapes(cfg):
     return list(linear_shapes(cfg).values())
+
+
+def _family_architecture_text(cfg: ModelConfig) -> str:
+    kinds = fm.layer_kinds(cfg)
+    lines = [f"model_type {cfg.model_type}: {cfg.num_hidden_layers} layers ("
+             + ", ".join(f"{n} {k}" for k, n in kinds.items()) + f"), hidden {cfg.hidden_size}, vocab {cfg.vocab_size:,}"]
+    if cfg.model_type == "gemma3":
+        lines.append(f"attention: {cfg.num_attention_heads} query heads / {cfg.num_key_value_heads} kv heads, head_dim "
+                     f"{cfg.head_dim}, sliding window {cfg.sliding_window} (RoPE {cfg.rope_local_theta:g}) on sliding "
+                     f"layers, global RoPE {cfg.rope_theta:g} ({cfg.rope_type}); q/k norms; scale "
+                     f"{cfg.query_pre_attn_scalar:g}^-1/2; mlp GeGLU {cfg.intermediate_size}"
+                     + (f"; logits soft-capped at {cfg.final_logit_softcapping:g}" if cfg.final_logit_softcapping else ""))
+    else:
+        lines.append(f"gated attention: {cfg.num_attention_heads} / {cfg.num_key_value_heads} heads, head_dim "
+                     f"{cfg.head_dim} ({cfg.rotary_dim} rotary, theta {cfg.rope_theta:g}); Gated DeltaNet: "
+                     f"{cfg.linear_num_key_heads} key / {cfg.linear_num_value_heads} value heads of "
+                     f"{cfg.linear_key_head_dim} / {cfg.linear_value_head_dim}, conv {cfg.linear_conv_kernel_dim}; "
+                     f"mlp SwiGLU {cfg.intermediate_size}")
+    seen = {}
+    for kind, layer in zip(cfg.layer_types, fm.layer_linears(cfg)):
+        seen.setdefault(kind, layer)
+    for kind, layer in seen.items():
+        lines.append(f"{kind} layer (out, in): " + ", ".join(f"{n} {o}x{i}" for n, (o, i) in layer.items()))
+    lines.append(f"lm_head {'tied to' if cfg.tie_word_embeddings else 'separate from'} embed_tokens")
+    return "\n".join(lines)
+
+
+def decoding_text(cfg: ModelConfig, batch: int = 8, max_len: int = 2048, dtype: str = "bf16") -> str:
+    """The decoding state of `batch` rows of `max_len` slots: KV caches, window rings, DeltaNet states."""
+    if fm.is_family(cfg):
+        nbytes, what = fm.decoding_cache(cfg, batch, max_len, dtype)
+    else:
+        nbytes = 2 * cfg.num_hidden_layers * batch * cfg.kv_size * max_len * DTYPE_BYTES[dtype]
+        what = f"layers 0-{cfg.num_hidden_layers - 1}: full KV ({max_len} slots)"
+    return (f"decoding state, {batch} rows x {max_len} slots ({dtype}): {fmt_mb(nbytes)}\n  {what}")
 
 
 def counts_text(cfg: ModelConfig) -> str:
@@ -210,7 +257,8 @@ def memory_text(t: Target, budget_gb: float = DEFAULT_BUDGET_GB) -> str:
 
 
 def report(t: Target, budget_gb: float = DEFAULT_BUDGET_GB) -> str:
-    return "\n\n".join([architecture_text(t.cfg), counts_text(t.cfg), memory_text(t, budget_gb)])
+    return "\n\n".join([architecture_text(t.cfg), counts_text(t.cfg), memory_text(t, budget_gb),
+                        decoding_text(t.cfg, dtype=t.shape.dtype)])
 
 
 # ----------------------------------------------------------------------------------------------

@@ -156,3 +156,84 @@ def byte_vocab(size: int) -> dict:
     tokens += specials
     return {"tokens": tokens, "merges": merges, "types": types, "pre": "default",
             "eos": tokens.index("<|im_end|>"), "bos": tokens.index("<|endoftext|>"), "pad": tokens.index("<|endoftext|>")}
+
+
+GEMMA3_RENAMES = {**RENAMES, "post_attention_layernorm": "post_attention_norm", "pre_feedforward_layernorm": "ffn_norm",
+                  "post_feedforward_layernorm": "post_ffw_norm"}
+
+
+def gemma_vocab(size: int) -> dict:
+    """A Gemma-shaped SentencePiece vocabulary of `size` tokens, as llama.cpp's converter writes it:
+    control tokens, user-defined newline / space runs (spaces spelled as spaces), the 256 byte-fallback
+    tokens, "▁"-words, scores -1000 for specials and 0, -1, -2, ... for the rest."""
+    specials = ["<pad>", "<eos>", "<bos>", "<unk>", "<mask>", "<start_of_turn>", "<end_of_turn>"]
+    user = ["\n", "\n\n", "  ", "   ", "<tool>"]
+    pieces = ["▁", "S", "E", "L", "C", "T", "F", "R", "O", "M", "e", "l", "c", "t", "a", "b", "n", "i", "o", "r",
+              "s", "u", "q", "(", ")", "*", ",", ".", "=", "'",
+              "EL", "ECT", "SEL", "SELECT", "▁SELECT", "▁F", "RO", "ROM", "▁FROM", "▁t", "ab", "le", "▁table",
+              "in", "▁in", "er", "on", "▁a", "re", "▁s", "un", "▁count", "ou", "nt", "co", "count"]
+    tokens = specials + user + [f"<0x{b:02X}>" for b in range(256)] + pieces
+    types = [3] * len(specials) + [4] * len(user) + [6] * 256 + [1] * len(pieces)
+    scores = [-1000.0] * (len(specials) + len(user) + 256) + [-float(i) for i in range(len(pieces))]
+    while len(tokens) < size:
+        tokens.append(f"<unused{len(tokens)}>")
+        types.append(3)
+        scores.append(-1000.0)
+    assert len(tokens) == size, f"the vocabulary needs at least {len(tokens)} tokens"
+    return {"tokens": tokens, "types": types, "scores": scores}
+
+
+def write_gemma3_gguf(model, path: Path, *, types: dict[str, str] | None = None, seed: int = 0) -> Path:
+    """`model` (a transformers Gemma3ForCausalLM, 6-layer pattern) as llama.cpp writes a Gemma 3 GGUF:
+    its names, norms stored as 1 + w, a SentencePiece vocabulary (`gemma_vocab`), no merges, no template."""
+    import gguf
+
+    cfg = model.config
+    T = gguf.GGMLQuantizationType
+    w = gguf.GGUFWriter(str(path), "gemma3")
+    w.add_block_count(cfg.num_hidden_layers)
+    w.add_context_length(cfg.max_position_embeddings)
+    w.add_embedding_length(cfg.hidden_size)
+    w.add_feed_forward_length(cfg.intermediate_size)
+    w.add_head_count(cfg.num_attention_heads)
+    w.add_head_count_kv(cfg.num_key_value_heads)
+    w.add_layer_norm_rms_eps(cfg.rms_norm_eps)
+    w.add_rope_freq_base(float(cfg.rope_parameters["full_attention"]["rope_theta"]))
+    w.add_key_length(cfg.head_dim)
+    w.add_value_length(cfg.head_dim)
+    w.add_sliding_window(cfg.sliding_window)
+    w.add_file_type(gguf.LlamaFileType.ALL_F32)
+    vocab = gemma_vocab(cfg.vocab_size)
+    w.add_tokenizer_model("llama")
+    w.add_tokenizer_pre("default")
+    w.add_token_list(vocab["tokens"])
+    w.add_token_scores(vocab["scores"])
+    w.add_token_types(vocab["types"])
+    w.add_bos_token_id(2)
+    w.add_eos_token_id(1)
+    w.add_unk_token_id(3)
+    w.add_pad_token_id(0)
+    types = types or {}
+    for i, (key, value) in enumerate(model.state_dict().items()):
+        if key == "lm_head.weight":
+            continue  # tied
+        value = value.detach().float()
+        if key.endswith("norm.weight"):
+            value = value + 1  # llama.cpp's norm multiplies by the stored weight
+        if key == "model.embed_tokens.weight":
+            name = "token_embd.weight"
+        elif key == "model.norm.weight":
+            name = "output_norm.weight"
+        else:
+            parts = key.split(".")
+            name = f"blk.{parts[2]}.{GEMMA3_RENAMES[parts[-2]]}.{parts[-1]}"
+        kind = next((t for suffix, t in types.items() if name.endswith(suffix)), "F32") if value.ndim > 1 else "F32"
+        qtype = T[kind]
+        array = value.numpy()
+        if qtype == T.F32:
+            w.add_tensor(name, array)
+        elif qtype in (T.Q4_K, T.Q6_K):
+            w.add_tensor(name, _random_k_blocks(*array.shape, qtype, seed + i), raw_dtype=qtype)
+        else:
+            w.add_tensor(name, gguf.quants.quantize(array, qtype), raw_dtype=qtype)
+    return finish(w, path)

@@ -298,3 +298,22 @@ def test_qwen25_tokenizer_rebuilt_from_gguf(tmp_path):
         assert ids == ref.encode(s, add_special_tokens=False), s
         assert ours.decode(ids) == s
     assert ours.encode("SELECT count(*) FROM singer") == [4858, 1760, 28671, 4295, 22757]
+
+
+def test_fast_reader_equals_gguf_reader(tmp_path):
+    """models/gguf.py reads metadata and tensor views itself (GGUFReader builds one numpy view per array
+    element: ~30 s for a 262k vocabulary); every field and tensor equals GGUFReader's."""
+    import gguf
+    import numpy as np
+
+    from models.gguf import _FastReader
+    path = write_gguf(hf_model("llama", **SHAPE), tmp_path / "m.gguf", types=MIXED)
+    fast, ref = _FastReader(path, gguf), gguf.GGUFReader(str(path))
+    assert list(fast.fields) == list(ref.fields)
+    for key, field in ref.fields.items():
+        want = field.contents()
+        assert fast.fields[key].contents() == (want.tolist() if isinstance(want, np.ndarray) else want), key
+    assert [t.name for t in fast.tensors] == [t.name for t in ref.tensors]
+    for a, b in zip(fast.tensors, ref.tensors):
+        assert a.tensor_type == b.tensor_type and a.shape.tolist() == b.shape.tolist()
+        assert a.data.dtype == b.data.dtype and np.array_equal(a.data, b.data), a.name
