@@ -219,3 +219,33 @@ def test_a_killed_two_rank_run_resumes_exactly(setup, two_ranks):
     assert_same_run(two_ranks, mapped, exact=False)
     changes = [json.loads(line) for line in (mapped / "config_changes.jsonl").read_text().splitlines()]
     assert changes[-1]["changes"]["train.grad_accum"] == [2, 4] and not changes[-1]["allowed_by_flag"]
+
+
+def train_with_nan_on_rank_1(call: int, argv: list[str]):
+    """train.py whose rank 1 meets a NaN loss in its second micro-batch at its `call`-th step."""
+    import engine.train
+    from engine.step import NonFiniteLossError
+
+    real, calls = engine.train.accumulate_gradients, []
+
+    def poisoned(*args, **kw):
+        calls.append(1)
+        if os.environ["RANK"] == "1" and len(calls) == call:
+            error = NonFiniteLossError("micro-batch 2 of 2 has loss nan")
+            error.micro_batch, error.loss = 1, float("nan")
+            raise error
+        return real(*args, **kw)
+
+    engine.train.accumulate_gradients = poisoned  # in this forked rank only
+    return train_cli.main(argv)
+
+
+def test_a_nan_on_one_rank_stops_every_rank_and_rank_0_says_where(setup, capfd):
+    root, toml = setup
+    run = root / "nan"
+    capfd.readouterr()
+    assert ranks(train_with_nan_on_rank_1, 4, [str(toml), "--set", f"train.run_dir='{run}'"]) == [2, 2]
+    err = capfd.readouterr().err
+    assert err.count("train.py: error:") == 1  # rank 0's; rank 1 stops without repeating it
+    assert ("training stopped at step 4 (epoch 2, step 1 of 3 in the epoch): micro-batch 4 of 4 has loss nan; the "
+            f"last good checkpoint is {run / 'checkpoints' / 'step_0000003'}") in err
