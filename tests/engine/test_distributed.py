@@ -36,7 +36,13 @@ SCHEMA = "CREATE TABLE singer (id INTEGER PRIMARY KEY, name TEXT, age INTEGER)"
 NAMES = ["Ada", "Ben", "Cara", "Dan", "Eve", "Finn"]
 
 
-def _rank(rank: int, size: int, port: int, fn, args) -> None:
+FORKSERVER = os.environ.get("TEST_FORKSERVER") == "1"
+
+
+def _rank(rank: int, size: int, port: int, logs, fn, args) -> None:
+    if logs is not None:  # this rank's stderr, for the test to read (sys.stderr may be pytest's capture)
+        sys.stderr = open(logs / f"rank{rank}.err", "w", buffering=1)
+        os.dup2(sys.stderr.fileno(), 2)
     os.environ.update(RANK=str(rank), WORLD_SIZE=str(size), LOCAL_RANK=str(rank), LOCAL_WORLD_SIZE=str(size),
                       GROUP_RANK="0", MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
     torch.set_num_threads(1)
@@ -44,13 +50,18 @@ def _rank(rank: int, size: int, port: int, fn, args) -> None:
     sys.exit(result if isinstance(result, int) else 0)
 
 
-def ranks(fn, *args, size: int = 2) -> list[int]:
-    """fn(*args) in `size` processes forked as torchrun's ranks; their exit codes (a hung rank is killed)."""
+def ranks(fn, *args, size: int = 2, logs=None) -> list[int]:
+    """fn(*args) in `size` processes forked as torchrun's ranks; their exit codes (a hung rank is killed).
+    logs: a folder for each rank's stderr (rank<r>.err)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    procs = [multiprocessing.get_context("fork").Process(target=_rank, args=(r, size, port, fn, args))
-             for r in range(size)]
+    # fork: the ranks start at once, torch already imported. Not once CUDA is initialised here (a GPU
+    # test ran before): a forked child could not touch CUDA (saving a checkpoint reads its RNG state).
+    ctx = multiprocessing.get_context("forkserver" if torch.cuda.is_initialized() or FORKSERVER else "fork")
+    if ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload([__name__])  # the server imports torch and the engine once
+    procs = [ctx.Process(target=_rank, args=(r, size, port, logs, fn, args)) for r in range(size)]
     for p in procs:
         p.start()
     for p in procs:
@@ -246,15 +257,15 @@ def train_with_nan_on_rank_1(call: int, argv: list[str]):
     return train_cli.main(argv)
 
 
-def test_a_nan_on_one_rank_stops_every_rank_and_rank_0_says_where(setup, capfd):
+def test_a_nan_on_one_rank_stops_every_rank_and_rank_0_says_where(setup, tmp_path):
     root, toml = setup
     run = root / "nan"
-    capfd.readouterr()
-    assert ranks(train_with_nan_on_rank_1, 4, [str(toml), "--set", f"train.run_dir='{run}'"]) == [2, 2]
-    err = capfd.readouterr().err
-    assert err.count("train.py: error:") == 1  # rank 0's; rank 1 stops without repeating it
-    assert ("training stopped at step 4 (epoch 2, step 1 of 3 in the epoch): micro-batch 4 of 4 has loss nan; the "
-            f"last good checkpoint is {run / 'checkpoints' / 'step_0000003'}") in err
+    argv = [str(toml), "--set", f"train.run_dir='{run}'"]
+    assert ranks(train_with_nan_on_rank_1, 4, argv, logs=tmp_path) == [2, 2]
+    err0, err1 = ((tmp_path / f"rank{r}.err").read_text() for r in (0, 1))
+    assert ("train.py: error: training stopped at step 4 (epoch 2, step 1 of 3 in the epoch): micro-batch 4 of 4 has "
+            f"loss nan; the last good checkpoint is {run / 'checkpoints' / 'step_0000003'}") in err0
+    assert "error" not in err1 and "nan" not in err1  # rank 1 met the NaN and stops quietly: rank 0 said it
 
 
 def test_two_rank_eval_writes_the_one_process_report(setup, two_ranks, tmp_path):
