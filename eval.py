@@ -6,6 +6,7 @@
     python eval.py --score PREDICTIONS --data bird:DIR --db-dir DIR/dev_databases
     python eval.py --score PREDICTIONS --data jsonl:FILE            (rows with question, sql, db_path)
     python eval.py --compare REPORT_A REPORT_B                      (e.g. eval-base vs eval)
+    torchrun --nproc_per_node 4 eval.py CONFIG [...]                 (the examples sharded over 4 ranks, one report)
 
 Thin: parse, build, run, save; the work is in engine/evaluate.py (with a model) and engine/eval_files.py
 (--score, --compare).
@@ -20,6 +21,7 @@ from pathlib import Path
 from engine.cli import number_arg, user_errors
 from engine.config import RANGES, Range, load_config
 from engine.demo.prepare import prepare_inputs
+from engine.distributed import session
 from engine.eval_files import compare_report_files, score_existing, summary_lines
 from engine.evaluate import default_out_dir, evaluate_config
 
@@ -76,21 +78,31 @@ def main(argv=None) -> int:
                                         timeout=args.timeout, workers=args.workers)
             else:
                 cfg = load_config(args.config, overrides=args.overrides)
-                prepare_inputs(cfg)  # only what [data] build / [model] build ask for (the offline demo)
-                report = evaluate_config(cfg, config_path=args.config, adapter=args.adapter, out_dir=args.out,
-                                         max_examples=args.max_examples, workers=args.workers,
-                                         validity_only=args.validity_only)
-                tuned = Path(cfg.train.run_dir) / "adapter"
-                if cfg.eval.side_by_side and not args.adapter and not args.out and tuned.is_dir():
-                    print("\n".join(summary_lines(report)))
-                    report = evaluate_config(cfg, config_path=args.config, adapter=tuned,
-                                             max_examples=args.max_examples, workers=args.workers,
-                                             validity_only=args.validity_only)
-                    print(compare_report_files(default_out_dir(cfg, None), default_out_dir(cfg, tuned)), end="")
+                with session(cfg.model.device) as world, world.quiet():  # torchrun: one rank of N
+                    report = evaluate_model(cfg, args, world)
+                if not world.main:
+                    return 0
     except SystemExit as e:
         return e.code
     print("\n".join(summary_lines(report)))
     return 0
+
+
+def evaluate_model(cfg, args, world) -> dict:
+    """CONFIG mode: build missing inputs, evaluate (and, with eval.side_by_side, the run's adapter too)."""
+    with world.rank0_first():
+        prepare_inputs(cfg)  # only what [data] build / [model] build ask for (the offline demo)
+    run = dict(config_path=args.config, max_examples=args.max_examples, workers=args.workers,
+               validity_only=args.validity_only, world=world)
+    report = evaluate_config(cfg, adapter=args.adapter, out_dir=args.out, **run)
+    tuned = Path(cfg.train.run_dir) / "adapter"
+    if cfg.eval.side_by_side and not args.adapter and not args.out and tuned.is_dir():
+        if world.main:
+            print("\n".join(summary_lines(report)))
+        report = evaluate_config(cfg, adapter=tuned, **run)
+        if world.main:
+            print(compare_report_files(default_out_dir(cfg, None), default_out_dir(cfg, tuned)), end="")
+    return report
 
 
 if __name__ == "__main__":

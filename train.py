@@ -4,6 +4,7 @@
     python train.py configs/tiny.toml --set train.lr=1e-3 --set lora.r=8
     python train.py configs/qwen_coder_1p5b.toml --resume      # continue from the newest checkpoint
     python train.py configs/x.toml --resume --allow-config-change --set train.lr=1e-4   # ... with a new lr, recorded
+    torchrun --nproc_per_node 4 train.py configs/x.toml     # data parallel: 4 ranks x train.grad_accum per step
 
 Everything it does lives in engine/: this file parses, builds, runs and reports.
 """
@@ -16,6 +17,7 @@ import json
 from engine.cli import user_errors
 from engine.config import load_config
 from engine.demo.prepare import prepare_inputs
+from engine.distributed import session
 from engine.train import run_training
 
 
@@ -36,9 +38,12 @@ def main(argv=None) -> dict:
 
     with user_errors("train.py"):
         cfg = load_config(args.config, args.overrides)
-        prepare_inputs(cfg)  # only what [data] build / [model] build ask for (the offline demo)
-        summary = run_training(cfg, resume=args.resume, allow_config_change=args.allow_config_change)
-    print(json.dumps(summary, indent=2, default=str))
+        with session(cfg.model.device) as world, world.quiet():  # torchrun: one rank of N (else one process)
+            with world.rank0_first():
+                prepare_inputs(cfg)  # only what [data] build / [model] build ask for (the offline demo)
+            summary = run_training(cfg, resume=args.resume, allow_config_change=args.allow_config_change, world=world)
+    if world.main:
+        print(json.dumps(summary, indent=2, default=str))
     return summary
 
 

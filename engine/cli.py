@@ -2,7 +2,8 @@
 
 A bad config key, a missing checkpoint, a malformed dataset row or a NaN loss is the user's to
 fix, so `train.py`, `eval.py` and the `python -m engine.*` tools print the message (which names
-the file, key or row) and exit with status 2 instead of a stack trace. Bugs still raise.
+the file, key or row) and exit with status 2 instead of a stack trace. Bugs still raise. Under
+torchrun, a rank that stops because rank 0 did (PeerError) exits with 2 and prints nothing more.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 
 from engine.adapter import AdapterError
 from engine.config import ConfigError, Range, range_error
+from engine.distributed import PeerError
 from engine.eval_files import EvalError
 from engine.run_dir import RunDirError
 from engine.sql.datasets import DataError
@@ -33,6 +35,8 @@ def user_errors(prog: str):
     """Run the body; a user-facing error becomes `prog: error: message` and exit status 2."""
     try:
         yield
+    except PeerError:  # another rank stopped and printed why (engine/distributed.py)
+        raise SystemExit(2) from None
     except USER_ERRORS as e:
         print(f"{prog}: error: {e}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -27,6 +27,14 @@ Answers are saved batch by batch in <out_dir>/answers.partial.jsonl (engine/answ
 stopped run, started again with the same command, reuses them and generates the rest; the file
 goes once the outputs are written.
 
+Under torchrun (`torchrun --nproc_per_node N eval.py CONFIG`, engine/distributed.py) every rank
+loads the model and decodes a share of the batches: the very batches one process would form
+(longest prompt first, `eval.batch_size` each), dealt round-robin, so greedy answers are the same
+as one process's. Each round's answers are gathered on every rank (rank 0 saves them to the answer
+log, which stays resumable by any number of ranks), each rank executes the SQL of a contiguous
+share of the examples, and rank 0 assembles the records in dataset order and writes the one
+report.
+
 `eval.py --score` and `--compare` (no model) are engine/eval_files.py, which also holds what both
 sides share: the scoring example shape, the dialect of a data.format, EvalError.
 """
@@ -47,10 +55,12 @@ from engine.answer_log import AnswerLog, AnswerRow, fingerprint
 from engine.config import DataConfig
 from engine.data import encode_examples
 from engine.devices import auto_reason, resolve_device, resolve_dtype
+from engine.distributed import SINGLE, World
 from engine.eval_files import (EvalError, add_difficulty_table, check_databases, dialect_of, output_dir,
                                score_with_progress, scoring_example, write_outputs_to)
 from engine.sql.datasets import load_examples
 from engine.sql.extract import extract_sql
+from engine.sql.scoring import summarize
 from engine.sql.validity import schema_columns, score_without_databases
 from models import load_model
 from models.tokenizer import load_tokenizer
@@ -136,31 +146,48 @@ GENERATION_KEYS = ("max_new_tokens", "temperature", "top_p", "top_k", "num_sampl
 
 
 def generate_answers(model, tokenizer, prompts: Sequence[Sequence[int]], eval_cfg, *, seed: int = 0,
-                     progress: bool | None = None, log: AnswerLog | None = None) -> tuple[list[list[str]], dict]:
+                     progress: bool | None = None, log: AnswerLog | None = None,
+                     world: World = SINGLE) -> tuple[list[list[str]], dict]:
     """Raw answers (num_samples texts per prompt) with the [eval] decoding settings, and counts
     of generated tokens and finish reasons. With a log, answers an earlier run saved there are
-    reused and each new batch is saved as it finishes (engine/answer_log.py)."""
-    done = log.load() if log else {}
+    reused and each new batch is saved as it finishes (engine/answer_log.py). With several ranks,
+    each decodes its share of the batches (module docstring) and every rank returns every answer;
+    rank 0 alone reads and writes the log."""
+    done = world.broadcast((log.load() if log else {}) if world.main else None)
     todo = [i for i in range(len(prompts)) if i not in done]
-    if log:
+    if log and world.main:
         log.start(done)
         if done:
             print(f"resuming: {len(done)} of {len(prompts)} answers from {log.path}; generating {len(todo)}",
                   file=sys.stderr)
     rows = dict(done)
+    mine, rounds = todo, 0
+    if world.size > 1:  # the batches decoding.generate_ids would form over todo, dealt round-robin
+        size = eval_cfg.batch_size or len(todo)
+        order = sorted(todo, key=lambda i: -len(prompts[i]))
+        batches = [order[s:s + size] for s in range(0, len(order), size)]
+        mine = [i for b in batches[world.rank::world.size] for i in b]  # still longest first: the same batches
+        rounds = -(-len(batches) // world.size)
+    calls = 0
+
+    def take(pairs: list) -> None:
+        """Every rank's newest batch: keep it, and on rank 0 save it."""
+        for part in world.all_gather(pairs):
+            rows.update(part)
+            if log and world.main and part:
+                log.append([i for i, _ in part], [r for _, r in part])
 
     def save(batch: list[int], completions) -> None:
-        new = [AnswerRow.of(c) for c in completions]
-        rows.update(zip((todo[j] for j in batch), new))
-        if log:
-            log.append([todo[j] for j in batch], new)
+        nonlocal calls
+        calls += 1
+        take([(mine[j], AnswerRow.of(c)) for j, c in zip(batch, completions)])
 
     try:
-        outs = decoding.generate(model, tokenizer, [list(prompts[i]) for i in todo],
+        outs = decoding.generate(model, tokenizer, [list(prompts[i]) for i in mine],
                                  max_new_tokens=eval_cfg.max_new_tokens, temperature=eval_cfg.temperature,
                                  top_k=eval_cfg.top_k, top_p=eval_cfg.top_p, num_samples=eval_cfg.num_samples,
                                  repetition_penalty=eval_cfg.repetition_penalty, seed=seed,
-                                 batch_size=eval_cfg.batch_size, progress=progress,
+                                 batch_size=eval_cfg.batch_size, progress=progress if world.main else False,
                                  fast={"auto": None, "fast": True, "reference": False}[eval_cfg.decode],
                                  on_batch=save)
     except KeyboardInterrupt:
@@ -168,7 +195,11 @@ def generate_answers(model, tokenizer, prompts: Sequence[Sequence[int]], eval_cf
             print(f"{len(rows)} of {len(prompts)} answers are saved in {log.path}: the same command goes on "
                   f"from there", file=sys.stderr)
         raise
-    for i, row in zip(todo, outs):
+    if world.size > 1:
+        for _ in range(rounds - calls):  # a rank with fewer batches joins the others' last rounds
+            take([])
+        take([(i, AnswerRow.of(row)) for i, row in zip(mine, outs) if i not in rows])  # none unless no batch ran
+    for i, row in zip(mine, outs):
         rows.setdefault(i, AnswerRow.of(row))
     ordered = [rows[i] for i in range(len(prompts))]
     stats = {"generated_tokens": sum(sum(r.tokens) for r in ordered),
@@ -189,12 +220,15 @@ def predictions_from_answers(answers: Sequence[Sequence[str]]) -> list:
 
 def evaluate_config(cfg, *, config_path: str | Path | None = None, adapter: str | Path | None = None,
                     out_dir: str | Path | None = None, max_examples: int | None = None,
-                    workers: int | None = None, progress: bool | None = None, validity_only: bool = False) -> dict:
+                    workers: int | None = None, progress: bool | None = None, validity_only: bool = False,
+                    world: World = SINGLE) -> dict:
     """Generate for the eval set of a RunConfig, score, and write the outputs; returns the report.
 
     max_examples overrides eval.max_examples (0 = all). out_dir defaults to default_out_dir.
     validity_only: no databases (e.g. BIRD's schema from dev_tables.json alone): score sqlglot
     validity, schema validity and exact / token match (engine/sql/validity.py), not execution.
+    world: this rank's place under torchrun (every rank calls this; rank 0 writes, every rank returns
+    the report).
     """
     t0 = time.perf_counter()
     if not cfg.data.eval_path:
@@ -225,42 +259,54 @@ def evaluate_config(cfg, *, config_path: str | Path | None = None, adapter: str 
         model_source=cfg.model.source, adapter=adapter, model_info=model_info, prompts=eval_set.prompts,
         decoding={**{k: eval_dict[k] for k in GENERATION_KEYS}, "seed": cfg.train.seed}), len(eval_set.prompts))
     answers, gen_stats = generate_answers(model, tokenizer, eval_set.prompts, cfg.eval, seed=cfg.train.seed,
-                                          progress=progress, log=log)
+                                          progress=progress, log=log, world=world)
     t_generated = time.perf_counter()
     preds = predictions_from_answers(answers)
     if validity_only:
         records, summary = score_without_databases(preds, eval_set.examples, dialect=dialect)
-    else:
+    elif world.size == 1:
         records, summary = score_with_progress(preds, eval_set.examples, dialect=dialect, timeout=cfg.eval.timeout,
                                                workers=workers, progress=progress)
+    else:  # each rank executes a contiguous share; rank 0 puts the records back in dataset order
+        part = world.share(len(preds))
+        mine, _ = score_with_progress(preds[part.start:part.stop], eval_set.examples[part.start:part.stop],
+                                      dialect=dialect, timeout=cfg.eval.timeout, workers=workers or world.cpu_share(),
+                                      progress=progress if world.main else False)
+        parts = world.gather(mine)
+        records = [r for p in parts for r in p] if world.main else []
+        summary = summarize(records, dialect=dialect) if world.main else {}
     t_scored = time.perf_counter()
-    if not validity_only:
-        add_difficulty_table(records, summary, eval_set.examples)
-    for rec, raw in zip(records, answers):
-        rec.setdefault("samples", None)  # the extracted samples when num_samples > 1
-        rec["raw_outputs"] = raw
 
-    gen_s = t_generated - t_loaded
-    meta = {
-        "model": cfg.model.source,
-        "adapter": str(adapter) if adapter else None,
-        "data": eval_set.path,
-        "config": str(config_path) if config_path else None,
-        "settings": {
-            **cfg.to_dict()["eval"], "seed": cfg.train.seed, "dialect": dialect, "data_format": cfg.data.format,
-            "schema_style": cfg.data.schema_style, "sample_rows": cfg.data.sample_rows,
-            "system_prompt": cfg.data.system_prompt, "max_len": cfg.data.max_len, "max_examples": limit,
-            **model_info,
-        },
-        "prompts_too_long": eval_set.too_long,
-        "skipped_rows": list(eval_set.skipped),
-        **gen_stats,
-        "timings": {"load_s": round(t_loaded - t0, 3), "generate_s": round(gen_s, 3),
-                    "score_s": round(t_scored - t_generated, 3), "total_s": round(t_scored - t0, 3),
-                    "generated_tokens_per_s": round(gen_stats["generated_tokens"] / gen_s, 1) if gen_s > 0 else None},
-    }
-    report = write_outputs_to(out, records, summary, meta=meta,
-                              what="--out" if out_dir is not None else f"train.run_dir = {cfg.train.run_dir}")
-    log.remove()  # the answers are in predictions.jsonl now
-    report["out_dir"] = str(out)
-    return report
+    def finish() -> dict:  # rank 0's part: the records in dataset order, the meta, the files
+        if not validity_only:
+            add_difficulty_table(records, summary, eval_set.examples)
+        for rec, raw in zip(records, answers):
+            rec.setdefault("samples", None)  # the extracted samples when num_samples > 1
+            rec["raw_outputs"] = raw
+
+        gen_s = t_generated - t_loaded
+        meta = {
+            "model": cfg.model.source,
+            "adapter": str(adapter) if adapter else None,
+            "data": eval_set.path,
+            "config": str(config_path) if config_path else None,
+            "settings": {
+                **cfg.to_dict()["eval"], "seed": cfg.train.seed, "dialect": dialect, "data_format": cfg.data.format,
+                "schema_style": cfg.data.schema_style, "sample_rows": cfg.data.sample_rows,
+                "system_prompt": cfg.data.system_prompt, "max_len": cfg.data.max_len, "max_examples": limit,
+                **model_info,
+            },
+            "prompts_too_long": eval_set.too_long,
+            "skipped_rows": list(eval_set.skipped),
+            **gen_stats,
+            "timings": {"load_s": round(t_loaded - t0, 3), "generate_s": round(gen_s, 3),
+                        "score_s": round(t_scored - t_generated, 3), "total_s": round(t_scored - t0, 3),
+                        "generated_tokens_per_s": round(gen_stats["generated_tokens"] / gen_s, 1) if gen_s > 0 else None},
+        }
+        report = write_outputs_to(out, records, summary, meta=meta,
+                                  what="--out" if out_dir is not None else f"train.run_dir = {cfg.train.run_dir}")
+        log.remove()  # the answers are in predictions.jsonl now
+        report["out_dir"] = str(out)
+        return report
+
+    return world.agree(finish)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Iterable
 
 from engine.config import ConfigError, RunConfig, load_config
 from engine.run_dir import writing
@@ -58,9 +59,11 @@ def _show(v) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def config_changes(cfg: RunConfig, run_dir, *, allow: bool) -> dict[str, list]:
+def config_changes(cfg: RunConfig, run_dir, *, allow: bool, free: Iterable[str] = ()) -> dict[str, list]:
     """The changes from <run>/config.toml to `cfg` (empty without a saved config). Raises
-    ResumeError when one changes what is trained and `allow` is False. Writes nothing."""
+    ResumeError when one changes what is trained and `allow` is False. Writes nothing. `free`: keys
+    that do not change the training this time (train.grad_accum when the number of ranks changed
+    with it: engine.train.regrouped)."""
     saved_path = Path(run_dir) / CONFIG_FILE
     if not saved_path.is_file():
         return {}
@@ -70,7 +73,8 @@ def config_changes(cfg: RunConfig, run_dir, *, allow: bool) -> dict[str, list]:
         raise ResumeError(f"--resume: the run's saved config can't be read ({e}); fix or remove {saved_path} "
                           f"(then only the checkpoint's own state is compared)") from None
     changes = changed_keys(saved, cfg)
-    refused = [k for k in changes if changes_training(k)]
+    free = set(free)
+    refused = [k for k in changes if changes_training(k) and k not in free]
     if refused and not allow:
         listed = ", ".join(f"{k} {_show(changes[k][0])} -> {_show(changes[k][1])}" for k in refused)
         raise ResumeError(f"--resume: {saved_path} was trained with other settings: {listed}; resuming with them "

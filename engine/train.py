@@ -24,9 +24,20 @@ autocast with a GradScaler on one that does not, fp32 on CPU. Trainable paramete
 fp32 (the LoRA weights, or every weight in full mode); frozen base weights stay in the dtype they
 were loaded in.
 
+Several ranks (`torchrun --nproc_per_node N train.py CONFIG`, engine/distributed.py): a step is
+the N x grad_accum micro-batches one process with grad_accum N x k would take, each rank runs its
+contiguous share, every micro-batch's loss is divided by the supervised tokens of the whole step,
+and the gradients are summed over the ranks before the same update on every rank. Each
+micro-batch's dropout is seeded from (seed, step, its index in the step), in one process too, so
+N ranks x grad_accum k give the losses and adapter of one process with grad_accum N x k (up to
+the order of float additions). Rank 0 alone takes the run-dir lock, logs, and writes checkpoints,
+metrics and the adapter; the others start from its state (the adapter init, or the checkpoint it
+resumed from).
+
 Training-state checkpoints (engine/train_state.py) are written at each epoch end, every
 `save_every` steps and at the last step; `resume=True` continues from the newest one exactly:
-the same batches in the same order, the same dropout masks, the same losses.
+the same batches in the same order, the same dropout masks, the same losses; under torchrun
+with the same ranks x grad_accum (the number of ranks may change if grad_accum makes up for it).
 
 A resume that would change what is trained (the config saved in <run>/config.toml, or the
 checkpoint's own state) is refused unless allowed, and then recorded (engine/resume_check.py).
@@ -55,13 +66,15 @@ from engine.batches import collate, data_fingerprint, epoch_batches
 from engine.config import ConfigError, save_config
 from engine.data import data_report, prepare_data
 from engine.devices import auto_reason, model_device, peak_memory, resolve_device, resolve_dtype, resolve_precision
+from engine.distributed import SINGLE, PeerError, World
 from engine.lora import apply_lora
+from engine.loss import IGNORE_INDEX
 from engine.merge import export_merged
 from engine.resume_check import CHANGES_FILE, CONFIG_FILE, FLAG, config_changes, record_changes
-from engine.run_dir import MetricsLog, RunLock, remove_stale_temps, writing
+from engine.run_dir import MetricsLog, remove_stale_temps, writing
 from engine.schedule import lr_at, warmup_steps_for
-from engine.step import (NonFiniteLossError, accumulate_gradients, build_optimizer, evaluate_loss, optimizer_step,
-                         prepare_model)
+from engine.step import (NonFiniteLossError, accumulate_gradients, build_optimizer, evaluate_loss, micro_batch_seed,
+                         optimizer_step, prepare_model)
 from engine.train_state import (CHECKPOINTS, ResumeError, apply_train_state, newest_intact, save_train_state,
                                 seed_everything, set_aside, train_state_dirs)
 from models import load_model
@@ -71,10 +84,11 @@ from models.tokenizer import load_tokenizer
 # ----------------------------------------------------------------------------------------------
 # The run.
 
-def plan(n_items: int, opts) -> dict:
-    """Steps per epoch, total optimizer steps, warmup steps and epochs for a training set of n items."""
+def plan(n_items: int, opts, ranks: int = 1) -> dict:
+    """Steps per epoch, total optimizer steps, warmup steps and epochs for a training set of n items
+    (a step takes ranks x grad_accum micro-batches)."""
     micro = math.ceil(n_items / opts.micro_batch_size)
-    per_epoch = math.ceil(micro / opts.grad_accum)
+    per_epoch = math.ceil(micro / (opts.grad_accum * ranks))
     total = opts.max_steps if opts.max_steps > 0 else per_epoch * opts.epochs
     epochs = math.ceil(total / per_epoch)
     return {"steps_per_epoch": per_epoch, "total_steps": total, "epochs": epochs,
@@ -111,18 +125,24 @@ class Loop:
     plan: dict
     fingerprint: str
     position: Position = field(default_factory=Position)
+    world: World = SINGLE
+
+    @property
+    def per_step(self) -> int:
+        """Micro-batches per optimizer step, over every rank."""
+        return self.opts.grad_accum * self.world.size
 
     def state(self, epoch: int, step_in_epoch: int) -> dict:
         """state.json of a checkpoint taken now, resuming at (epoch, step_in_epoch)."""
         o = self.opts
         return {**vars(self.position), "epoch": epoch, "step_in_epoch": step_in_epoch, "seed": o.seed,
                 "n_items": len(self.items), "data_sha256": self.fingerprint, "micro_batch_size": o.micro_batch_size,
-                "grad_accum": o.grad_accum, "total_steps": self.plan["total_steps"],
+                "grad_accum": o.grad_accum, "world_size": self.world.size, "total_steps": self.plan["total_steps"],
                 "warmup_steps": self.plan["warmup_steps"], "mode": o.mode,
                 "schedule": {"kind": o.schedule, "lr": o.lr, "min_lr_ratio": o.min_lr_ratio}}
 
 
-def start(model: nn.Module, items: list[dict], opts, run_dir: Path, *, pad_id: int) -> Loop:
+def start(model: nn.Module, items: list[dict], opts, run_dir: Path, *, pad_id: int, world: World = SINGLE) -> Loop:
     """Seed, set what trains, build the optimizer (and GradScaler for fp16) and plan the steps."""
     device = model_device(model)
     precision = resolve_precision(opts.precision, device)
@@ -134,7 +154,7 @@ def start(model: nn.Module, items: list[dict], opts, run_dir: Path, *, pad_id: i
                                 eps=opts.adam_eps)
     scaler = torch.amp.GradScaler(device.type) if precision == "fp16" else None
     return Loop(model, items, opts, run_dir, pad_id, device, precision, params, optimizer, scaler,
-                plan(len(items), opts), data_fingerprint(items))
+                plan(len(items), opts, world.size), data_fingerprint(items), world=world)
 
 
 def restore(loop: Loop, resume: bool, *, allow_changes: bool = False) -> dict[str, list]:
@@ -152,8 +172,21 @@ def restore(loop: Loop, resume: bool, *, allow_changes: bool = False) -> dict[st
     o = loop.opts
     last, saved, damaged = newest_intact(loop.run_dir)
     state, changes = saved["state"], {}
+    ranks = state.get("world_size", 1)  # checkpoints from before torchrun: one process
+    # first: another step size also changes total_steps, and this says why
+    if "grad_accum" in state and state["grad_accum"] * ranks != loop.per_step:
+        if not allow_changes:
+            raise ResumeError(f"{last}: saved by {ranks} rank(s) x grad_accum {state['grad_accum']} = "
+                              f"{state['grad_accum'] * ranks} micro-batches per step, this run has {loop.world.size} "
+                              f"x {o.grad_accum} = {loop.per_step}: its steps would take other batches. Resume with "
+                              f"{ranks} rank(s) (torchrun --nproc_per_node), or with a train.grad_accum that makes "
+                              f"ranks x grad_accum = {state['grad_accum'] * ranks} (or {FLAG}, recorded)")
+        changes["checkpoint.micro_batches_per_step"] = [state["grad_accum"] * ranks, loop.per_step]
+    elif ranks != loop.world.size:
+        print(f"resuming a run of {ranks} rank(s) x grad_accum {state['grad_accum']} on {loop.world.size} x "
+              f"{o.grad_accum}: the same {loop.per_step} micro-batches per step", file=sys.stderr)
     for key, want in (("n_items", len(loop.items)), ("data_sha256", loop.fingerprint), ("seed", o.seed),
-                      ("micro_batch_size", o.micro_batch_size), ("grad_accum", o.grad_accum),
+                      ("micro_batch_size", o.micro_batch_size),
                       ("total_steps", loop.plan["total_steps"]), ("warmup_steps", loop.plan["warmup_steps"]),
                       ("mode", o.mode), ("schedule", loop.state(0, 0)["schedule"])):
         if key in state and state[key] != want:
@@ -172,6 +205,38 @@ def restore(loop: Loop, resume: bool, *, allow_changes: bool = False) -> dict[st
     return changes
 
 
+def regrouped(run_dir, grad_accum: int, world: World) -> tuple[str, ...]:
+    """("train.grad_accum",) when the newest checkpoint was saved by another number of ranks with as
+    many micro-batches per step as this run's ranks x grad_accum: then a new grad_accum continues the
+    same run (`restore` checks it again on the checkpoint it resumes from)."""
+    dirs = train_state_dirs(run_dir)
+    try:
+        state = json.loads((dirs[-1] / "state.json").read_text()) if dirs else {}
+        ranks, accum = int(state.get("world_size", 1)), int(state["grad_accum"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return ()
+    return ("train.grad_accum",) if ranks != world.size and ranks * accum == world.size * grad_accum else ()
+
+
+def share_state(loop: Loop) -> None:
+    """Every rank continues from rank 0's state: the trainable weights (the adapter's init, or the
+    checkpoint rank 0 resumed from), the optimizer and scaler states and the position."""
+    world = loop.world
+    if world.size == 1:
+        return
+    world.broadcast_tensors_(loop.params)
+    on_cpu = lambda v: v.cpu() if torch.is_tensor(v) else v
+    opt = loop.optimizer.state_dict()
+    opt = {**opt, "state": {i: {k: on_cpu(v) for k, v in st.items()} for i, st in opt["state"].items()}}
+    position, opt, scaler = world.broadcast((vars(loop.position), opt, loop.scaler.state_dict() if loop.scaler else None)
+                                            if world.main else None)
+    if not world.main:
+        loop.position = Position(**position)
+        loop.optimizer.load_state_dict(opt)
+        if loop.scaler is not None:
+            loop.scaler.load_state_dict(scaler)
+
+
 def remaining_steps(loop: Loop):
     """(epoch, step in epoch, steps in the epoch, micro-batches of item indices) of every step left to run."""
     o, pos = loop.opts, loop.position
@@ -179,7 +244,8 @@ def remaining_steps(loop: Loop):
     step = pos.step
     for epoch in range(pos.epoch, loop.plan["epochs"]):
         batches = epoch_batches(lengths, o.micro_batch_size, seed=o.seed, epoch=epoch, group_window=o.length_group_window)
-        groups = [batches[i:i + o.grad_accum] for i in range(0, len(batches), o.grad_accum)]
+        n = loop.per_step
+        groups = [batches[i:i + n] for i in range(0, len(batches), n)]
         for s in range(pos.step_in_epoch if epoch == pos.epoch else 0, len(groups)):
             if step >= loop.plan["total_steps"]:
                 return
@@ -187,18 +253,41 @@ def remaining_steps(loop: Loop):
             step += 1
 
 
+def group_counts(items: list[dict], group: list[list[int]]) -> tuple[int, int, int]:
+    """(tokens, padding slots, supervised tokens) of a step's micro-batches, as collate and the loss count them."""
+    tokens = sum(len(items[i]["input_ids"]) for b in group for i in b)
+    slots = sum(len(b) * max(len(items[i]["input_ids"]) for i in b) for b in group)
+    supervised = sum(sum(1 for t in items[i]["labels"][1:] if t != IGNORE_INDEX) for b in group for i in b)
+    return tokens, slots - tokens, supervised
+
+
 def run_step(loop: Loop, epoch: int, s: int, n_steps: int, group: list[list[int]]) -> dict:
-    """One optimizer step over a group of micro-batches; returns its metrics record."""
-    o, pos = loop.opts, loop.position
+    """One optimizer step over a group of micro-batches (this rank runs its share); returns its metrics record."""
+    o, pos, world = loop.opts, loop.position, loop.world
     t0 = time.perf_counter()
-    mbs = [collate([loop.items[i] for i in b], pad_id=loop.pad_id, device=loop.device) for b in group]
+    mine = world.share(len(group))
+    mbs = [collate([loop.items[i] for i in group[j]], pad_id=loop.pad_id, device=loop.device) for j in mine]
+    tokens, padded, n_sup = group_counts(loop.items, group)
     lr = lr_at(pos.step, lr=o.lr, total_steps=loop.plan["total_steps"], warmup_steps=loop.plan["warmup_steps"],
                schedule=o.schedule, min_lr_ratio=o.min_lr_ratio)
-    loss, n_sup = accumulate_gradients(loop.model, mbs, chunk_size=o.loss_chunk_size, precision=loop.precision,
-                                       scaler=loop.scaler, offload_activations=o.offload_activations)
+    failed = None
+    try:
+        loss, _ = accumulate_gradients(loop.model, mbs, chunk_size=o.loss_chunk_size, precision=loop.precision,
+                                       scaler=loop.scaler, offload_activations=o.offload_activations,
+                                       total_tokens=n_sup, seeds=[micro_batch_seed(o.seed, pos.step, j) for j in mine])
+    except NonFiniteLossError as e:
+        if world.size == 1:
+            raise
+        loss, failed = math.nan, (mine.start + e.micro_batch, e.loss)  # the others learn of it from the sum
+    world.sum_grads(loop.params)
+    (loss,) = world.sum_floats([loss])
+    if not math.isfinite(loss):  # every rank is here, and one of them saw a non-finite micro-batch loss
+        seen = sorted(f for f in world.all_gather(failed) if f is not None)
+        j, value = seen[0] if seen else (None, loss)
+        raise NonFiniteLossError(f"micro-batch {j + 1} of {len(group)} has loss {value}" if seen else
+                                 f"the loss is {loss}")
     grad_norm = optimizer_step(loop.params, loop.optimizer, lr=lr, max_grad_norm=o.max_grad_norm, scaler=loop.scaler)
     dt = time.perf_counter() - t0
-    tokens, padded = sum(mb["tokens"] for mb in mbs), sum(mb["padded"] for mb in mbs)
     pos.step += 1
     pos.tokens += tokens
     pos.supervised_tokens += n_sup
@@ -215,8 +304,8 @@ def validate(loop: Loop, epoch: int, val_items, eval_hook, log: MetricsLog) -> d
     if val_items:
         record.update(evaluate_loss(loop.model, val_items, micro_batch_size=loop.opts.micro_batch_size,
                                     chunk_size=loop.opts.loss_chunk_size, precision=loop.precision,
-                                    pad_id=loop.pad_id))
-    if eval_hook is not None:
+                                    pad_id=loop.pad_id, world=loop.world))
+    if eval_hook is not None and loop.world.main:  # the other ranks wait for rank 0 in the next collective
         record.update(eval_hook(loop.model, epoch=epoch + 1, step=loop.position.step) or {})
     if len(record) > 2:
         log.log(record)
@@ -240,9 +329,12 @@ def run_steps(loop: Loop, log: MetricsLog, bar, val_items, eval_hook, on_step) -
             if epoch_done or step == total:
                 last_val = validate(loop, epoch, val_items, eval_hook, log)
             if epoch_done or (o.save_every and step % o.save_every == 0) or step == total:
-                save_train_state(loop.run_dir, loop.model, loop.optimizer, loop.scaler,
-                                 loop.state(*((epoch + 1, 0) if epoch_done else (epoch, s + 1))), keep_last=o.keep_last)
+                state = loop.state(*((epoch + 1, 0) if epoch_done else (epoch, s + 1)))
+                loop.world.agree(lambda: save_train_state(loop.run_dir, loop.model, loop.optimizer, loop.scaler, state,
+                                                          keep_last=o.keep_last))
         except NonFiniteLossError as e:
+            if not loop.world.main:  # every rank stopped on it; rank 0 says where
+                raise PeerError(f"stopped with rank 0 at {where}: {e}") from None
             good = train_state_dirs(loop.run_dir)  # each one finite: save_train_state writes no other
             then = (f"the last good checkpoint is {good[-1]} (continue from it with --resume, perhaps with a lower "
                     f"lr: {FLAG} --set train.lr=...)") if good else "no checkpoint was written yet"
@@ -255,7 +347,7 @@ def run_steps(loop: Loop, log: MetricsLog, bar, val_items, eval_hook, on_step) -
 def train(model: nn.Module, items: list[dict], *, opts, run_dir, val_items: list[dict] | None = None,
           resume: bool = False, pad_id: int = 0, eval_hook: Callable | None = None,
           on_step: Callable | None = None, progress: bool | None = None, config: dict | None = None,
-          run_config=None, allow_config_change: bool = False) -> dict:
+          run_config=None, allow_config_change: bool = False, world: World = SINGLE) -> dict:
     """Train `model` on encoded items; returns (and writes to <run>/summary.json) the run's summary.
 
     eval_hook(model, epoch=, step=) -> dict of metrics, called after each epoch's validation loss
@@ -265,41 +357,72 @@ def train(model: nn.Module, items: list[dict], *, opts, run_dir, val_items: list
     RunConfig, compared on resume with <run>/config.toml and then written there.
     allow_config_change: resume even if settings that change the training differ (recorded in
     <run>/config_changes.jsonl). Nothing is written before the resume checks pass.
+    world: this rank's place under torchrun (engine/distributed.py): every rank calls train with the
+    same items, and takes rank 0's trainable weights; rank 0 alone writes, every rank returns the
+    summary.
     """
     if not items:
         raise ValueError("no training items")
     run_dir = Path(run_dir)
-    with RunLock(run_dir):  # a second process on this run dir stops here
-        changes = config_changes(run_config, run_dir, allow=allow_config_change) if resume and run_config else {}
-        loop = start(model, items, opts, run_dir, pad_id=pad_id)
-        changes |= restore(loop, resume, allow_changes=allow_config_change)
-        for stale in remove_stale_temps(run_dir / CHECKPOINTS) + remove_stale_temps(run_dir):
-            print(f"removed {stale}, left by a run that stopped while writing it", file=sys.stderr)
-        if run_config is not None:
-            with writing(run_dir / CONFIG_FILE, "the run config"):
-                save_config(run_config, run_dir / CONFIG_FILE)
-        if changes:
-            dirs = train_state_dirs(run_dir)
-            record_changes(run_dir, changes, step=loop.position.step, checkpoint=dirs[-1].name if dirs else None,
-                           allowed=allow_config_change)
-            print(f"continuing with changed settings ({', '.join(changes)}), recorded in "
-                  f"{run_dir / CHANGES_FILE}", file=sys.stderr)
+    with world.lock(run_dir):  # a second process on this run dir stops here
+        changes = world.agree(lambda: config_changes(run_config, run_dir, allow=allow_config_change,
+                                                     free=regrouped(run_dir, opts.grad_accum, world))
+                              if resume and run_config else {})
+        loop = start(model, items, opts, run_dir, pad_id=pad_id, world=world)
+        world.agree(lambda: open_run_dir(loop, resume, changes, run_config, allow_config_change))
+        share_state(loop)
         total = loop.plan["total_steps"]
-        log = MetricsLog(run_dir, opts, resume_step=loop.position.step if resume else None, config=config)
-        bar = tqdm(total=total, initial=loop.position.step, desc="train", unit="step",
-                   disable=None if progress is None else not progress, dynamic_ncols=True)
+        log = (MetricsLog(run_dir, opts, resume_step=loop.position.step if resume else None, config=config)
+               if world.main else NoLog())
+        bar = tqdm(total=total, initial=loop.position.step, desc="train", unit="step", dynamic_ncols=True,
+                   disable=(None if progress is None else not progress) if world.main else True)
         t_start = time.perf_counter()
         try:
             record, last_val = run_steps(loop, log, bar, val_items, eval_hook, on_step)
         finally:
             bar.close()
             log.close()
-        with writing(run_dir, "the trained weights and summary into"):
-            out = save_final(model, run_dir, opts.mode)
-            summary = run_summary(loop, record, last_val, out, wall=time.perf_counter() - t_start)
-            (run_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-        print(format_summary(summary), file=sys.stderr)
-        return summary
+        peaks = world.all_gather(peak_memory(loop.device))
+
+        def finish() -> dict:
+            with writing(run_dir, "the trained weights and summary into"):
+                out = save_final(model, run_dir, opts.mode)
+                summary = run_summary(loop, record, last_val, out, wall=time.perf_counter() - t_start)
+                if world.size > 1:
+                    summary |= {"ranks": world.size, "peak_memory_per_rank": peaks}
+                (run_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+            print(format_summary(summary), file=sys.stderr)
+            return summary
+
+        return world.agree(finish)
+
+
+def open_run_dir(loop: Loop, resume: bool, changes: dict, run_config, allow_config_change: bool) -> None:
+    """What train does in the run dir before the first step, once the config checks passed: resume (or
+    refuse to overwrite), remove stale temporary files, write config.toml, record allowed changes."""
+    run_dir = loop.run_dir
+    changes = changes | restore(loop, resume, allow_changes=allow_config_change)
+    for stale in remove_stale_temps(run_dir / CHECKPOINTS) + remove_stale_temps(run_dir):
+        print(f"removed {stale}, left by a run that stopped while writing it", file=sys.stderr)
+    if run_config is not None:
+        with writing(run_dir / CONFIG_FILE, "the run config"):
+            save_config(run_config, run_dir / CONFIG_FILE)
+    if changes:
+        dirs = train_state_dirs(run_dir)
+        record_changes(run_dir, changes, step=loop.position.step, checkpoint=dirs[-1].name if dirs else None,
+                       allowed=allow_config_change)
+        print(f"continuing with changed settings ({', '.join(changes)}), recorded in "
+              f"{run_dir / CHANGES_FILE}", file=sys.stderr)
+
+
+class NoLog:
+    """The metrics log of a rank other than 0 (rank 0 alone writes metrics.jsonl)."""
+
+    def log(self, record: dict):
+        pass
+
+    def close(self):
+        pass
 
 
 def run_summary(loop: Loop, last_record: dict, last_val: dict, out: Path, *, wall: float) -> dict:
@@ -358,16 +481,17 @@ def build_model(cfg) -> nn.Module:
 
 
 def run_training(cfg, *, resume: bool = False, allow_config_change: bool = False, eval_hook: Callable | None = None,
-                 progress: bool | None = None) -> dict:
+                 progress: bool | None = None, world: World = SINGLE, on_step: Callable | None = None) -> dict:
     """Build everything a RunConfig describes and train: model (+ LoRA), tokenizer, data, loop.
 
     Writes the resolved config to <run>/config.toml once the resume checks pass; returns the
-    summary (see `train`).
+    summary (see `train`, which also says what world and on_step are).
     """
     run_dir = Path(cfg.train.run_dir)
-    with RunLock(run_dir):  # before the model is built: a second process on this run dir stops at once
+    with world.lock(run_dir):  # before the model is built: a second process on this run dir stops at once
         if resume:  # refuse a changed config before the model is built (train checks again, then records)
-            config_changes(cfg, run_dir, allow=allow_config_change)
+            world.agree(lambda: config_changes(cfg, run_dir, allow=allow_config_change,
+                                               free=regrouped(run_dir, cfg.train.grad_accum, world)))
         seed_everything(cfg.train.seed)  # before apply_lora: the adapter's initialisation is seeded too
         model = build_model(cfg)
         tokenizer = load_tokenizer(cfg.model.source, chat_template=cfg.model.chat_template or None)
@@ -378,4 +502,4 @@ def run_training(cfg, *, resume: bool = False, allow_config_change: bool = False
         return train(model, list(data.train.items), opts=cfg.train, run_dir=run_dir,
                      val_items=list(data.val.items) if data.val else None, resume=resume,
                      pad_id=tokenizer.pad_token_id, eval_hook=eval_hook, progress=progress, config=cfg.to_dict(),
-                     run_config=cfg, allow_config_change=allow_config_change)
+                     run_config=cfg, allow_config_change=allow_config_change, world=world, on_step=on_step)

@@ -10,7 +10,8 @@ a hub id (for a hub id only config.json is fetched). Without weights and without
   the total against a GPU budget and bits per parameter;
 - the same step with one QLoRA idea taken away at a time (double quantization, NF4,
   checkpointing, 16-bit compute), so each idea's saving is visible;
-- after training, the measured peak from <run_dir>/metrics.jsonl beside the prediction.
+- after training, the measured peak from <run_dir>/metrics.jsonl beside the prediction;
+- with `--ranks N`, what each rank of `torchrun --nproc_per_node N train.py` holds.
 
 `--quant-error` (needs the weights) adds, per decoder linear, the relative error of NF4 against
 the original weights (Frobenius and max), the same for plain absmax int4 and bitsandbytes' FP4,
@@ -30,6 +31,7 @@ from pathlib import Path
 from huggingface_hub import hf_hub_download
 
 from engine.config import load_config
+from engine.distributed import BUCKET_BYTES
 from engine.inspect import InspectError
 from engine.inspect import family_memory as fm
 from engine.inspect.memory import (DECODER_LINEARS, DTYPE_BYTES, MB, TrainShape, bits_per_parameter, fmt_mb, layer_saved_bytes,
@@ -256,9 +258,34 @@ def memory_text(t: Target, budget_gb: float = DEFAULT_BUDGET_GB) -> str:
     return "\n".join(lines)
 
 
-def report(t: Target, budget_gb: float = DEFAULT_BUDGET_GB) -> str:
-    return "\n\n".join([architecture_text(t.cfg), counts_text(t.cfg), memory_text(t, budget_gb),
-                        decoding_text(t.cfg, dtype=t.shape.dtype)])
+def ranks_text(t: Target, ranks: int, grad_accum: int = 1) -> str:
+    """What each rank of a data-parallel run holds (engine/distributed.py): a full copy of everything
+    above, its own micro-batch's activations, and one all-reduce bucket after the backward."""
+    s, pred = t.shape, predict_peak_memory(t.cfg, t.shape)
+    lora = pred.group_bytes("lora")
+    grads = next((i.bytes for i in pred.items if i.name.startswith("LoRA grads")), 0)
+    bucket = min(BUCKET_BYTES, grads)
+    peak = max(pred.peak, pred.static_bytes + bucket)  # the reduction runs after the backward has freed activations
+    rows = [("base weights", pred.group_bytes("weights"), "a full copy on every rank: data parallelism replicates"),
+            ("LoRA training state", lora, "a full copy; every rank applies the same summed gradients"),
+            (f"activations ({pred.peak_phase})", pred.activation_bytes,
+             f"of this rank's own micro-batch ({s.seq_len} x {s.micro_batch})"),
+            ("gradient all-reduce bucket", bucket, f"one flat bucket at a time, after the backward (<= "
+                                                   f"{BUCKET_BYTES / 2**20:.0f} MiB)")]
+    lines = [f"per rank under torchrun --nproc_per_node {ranks} (data parallel, engine/distributed.py)"]
+    lines += [f"  {name:42s} {fmt_mb(b):>12s}  {note}" for name, b, note in rows]
+    lines.append(f"  predicted peak per rank {fmt_mb(peak)} (the one-GPU peak: more ranks do not lower it); NCCL's own "
+                 f"buffers are outside torch's allocator and not counted")
+    lines.append(f"  one optimizer step: {ranks} ranks x grad_accum {grad_accum} x {s.micro_batch} sequences = "
+                 f"{ranks * grad_accum * s.micro_batch}; a model that does not fit one GPU needs sharding (FSDP, "
+                 f"not built: docs/multi_gpu.md)")
+    return "\n".join(lines)
+
+
+def report(t: Target, budget_gb: float = DEFAULT_BUDGET_GB, ranks: int = 1, grad_accum: int = 1) -> str:
+    parts = [architecture_text(t.cfg), counts_text(t.cfg), memory_text(t, budget_gb),
+             decoding_text(t.cfg, dtype=t.shape.dtype)]
+    return "\n\n".join(parts + ([ranks_text(t, ranks, grad_accum)] if ranks > 1 else []))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -294,6 +321,7 @@ def main(argv=None) -> int:
     ap.add_argument("--device-type", choices=("cuda", "cpu"), help="where the step runs (default cuda)")
     ap.add_argument("--budget-gb", type=float, default=DEFAULT_BUDGET_GB, help="GPU memory budget (default 6)")
     ap.add_argument("--run-dir", help="run directory whose metrics.jsonl holds the measured peak")
+    ap.add_argument("--ranks", type=int, default=1, help="data-parallel ranks (torchrun --nproc_per_node): what each holds")
     ap.add_argument("--quant-error", action="store_true", help="quantization error report (reads the weights)")
     ap.add_argument("--layers", help="with --quant-error: layer indices, e.g. '0,13,27' or '0-3' (default all)")
     ap.add_argument("--png", help="with --quant-error: directory for one histogram PNG per weight (matplotlib)")
@@ -305,7 +333,10 @@ def main(argv=None) -> int:
             quantize=False if args.no_quantize else None, double_quant=False if args.no_double_quant else None,
             checkpointing=False if args.no_checkpointing else None, chunk_size=args.chunk_size,
             device_type=args.device_type, run_dir=args.run_dir)
-        print(report(t, args.budget_gb))
+        if args.ranks < 1:
+            raise InspectError(f"--ranks {args.ranks}: use 1 or more")
+        accum = load_config(args.source).train.grad_accum if args.source.endswith(".toml") else 1
+        print(report(t, args.budget_gb, ranks=args.ranks, grad_accum=accum))
         if args.quant_error:
             if not t.source:
                 raise InspectError("--quant-error needs the weights: pass a checkpoint directory or hub id")

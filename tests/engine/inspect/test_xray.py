@@ -268,6 +268,22 @@ def test_cli_prints_the_xray_without_weights(tmp_path, capsys):
         assert text in out, text
 
 
+def test_cli_says_what_each_rank_holds(tmp_path, capsys):
+    d = write_config(tmp_path)
+    assert main([str(d), "--seq-len", "512", "--micro-batch", "2", "--r", "16"]) == 0
+    alone = capsys.readouterr().out
+    assert "per rank" not in alone
+    assert main([str(d), "--seq-len", "512", "--micro-batch", "2", "--r", "16", "--ranks", "4"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(alone.rstrip("\n"))  # the one-GPU X-ray, then the per-rank part
+    pred = predict_peak_memory(qwen_cfg(), TrainShape(seq_len=512, micro_batch=2, r=16))
+    for text in ("per rank under torchrun --nproc_per_node 4", "1,143.1 MB", "a full copy on every rank",
+                 f"predicted peak per rank {pred.peak / 1e6:,.1f} MB", "gradient all-reduce bucket",
+                 "26.2 MB", "4 ranks x grad_accum 1 x 2 sequences = 8"):
+        assert text in out, text
+    assert main([str(d), "--ranks", "0"]) == 2
+
+
 def test_cli_shows_measured_peak_from_run_dir(tmp_path, capsys):
     d = write_config(tmp_path)
     run = tmp_path / "run"
