@@ -16,29 +16,26 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.spider_subset import stratified  # noqa: E402
+
 IDS = ROOT / "bench" / "bird_eval200.ids"
 EVAL_DBS = ("california_schools", "debit_card_specializing", "financial", "superhero")  # 388 questions
 
 
 def draw(rows: list[dict], n: int = 200, seed: int = 0) -> list[int]:
-    """n indices of EVAL_DBS questions, stratified by difficulty (largest remainder)."""
+    """n indices of EVAL_DBS questions, stratified by difficulty."""
     by_level: dict[str, list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
         if row["db_id"] in EVAL_DBS:
             by_level[row["difficulty"]].append(i)
-    total = sum(len(v) for v in by_level.values())
-    quota = {k: n * len(v) / total for k, v in by_level.items()}
-    take = {k: int(q) for k, q in quota.items()}
-    for k in sorted(quota, key=lambda k: quota[k] - take[k], reverse=True)[: n - sum(take.values())]:
-        take[k] += 1
-    rng = random.Random(seed)
-    return sorted(i for k in sorted(by_level) for i in rng.sample(by_level[k], take[k]))
+    return stratified(by_level, n, seed)
 
 
 def main(argv=None) -> int:

@@ -31,21 +31,25 @@ from engine.sql.hardness import spider_hardness  # noqa: E402
 IDS = ROOT / "bench" / "spider_dev300.ids"
 
 
+def stratified(groups: dict[str, list[int]], n: int, seed: int = 0) -> list[int]:
+    """n of the indices in `groups`, each group keeping its share (largest remainder), sorted."""
+    total = sum(len(v) for v in groups.values())
+    quota = {k: n * len(v) / total for k, v in groups.items()}
+    take = {k: int(q) for k, q in quota.items()}
+    for k in sorted(quota, key=lambda k: quota[k] - take[k], reverse=True)[: n - sum(take.values())]:
+        take[k] += 1
+    rng = random.Random(seed)
+    return sorted(i for k in sorted(groups) for i in rng.sample(groups[k], take[k]))
+
+
 def draw(spider: Path, n: int = 300, seed: int = 0) -> list[int]:
-    """n row indices of dev.json whose database exists, stratified by hardness (largest remainder)."""
+    """n row indices of dev.json whose database exists, stratified by hardness."""
     rows = json.loads((spider / "dev.json").read_text())
     by_level: dict[str, list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
         if (spider / "database" / row["db_id"] / f"{row['db_id']}.sqlite").exists():
             by_level[spider_hardness(row.get("sql") or row["query"])].append(i)
-    total = sum(len(v) for v in by_level.values())
-    quota = {k: n * len(v) / total for k, v in by_level.items()}
-    take = {k: int(q) for k, q in quota.items()}
-    for k in sorted(quota, key=lambda k: quota[k] - take[k], reverse=True)[: n - sum(take.values())]:
-        take[k] += 1
-    rng = random.Random(seed)
-    picked = [i for k in sorted(by_level) for i in rng.sample(by_level[k], take[k])]
-    return sorted(picked)
+    return stratified(by_level, n, seed)
 
 
 def write(spider: Path, ids: list[int], out: Path) -> Path:
