@@ -63,7 +63,7 @@ def config_changes(cfg: RunConfig, run_dir, *, allow: bool, free: Iterable[str] 
     """The changes from <run>/config.toml to `cfg` (empty without a saved config). Raises
     ResumeError when one changes what is trained and `allow` is False. Writes nothing. `free`: keys
     that do not change the training this time (train.grad_accum when the number of ranks changed
-    with it: engine.train.regrouped)."""
+    with it: engine.resume.regrouped)."""
     saved_path = Path(run_dir) / CONFIG_FILE
     if not saved_path.is_file():
         return {}
