@@ -3,7 +3,7 @@ repairs, and best-of-3 execution voting at temperature 0.6, on the fixed dev sub
 
     python bench/ask_spider.py CONFIG [--adapter DIR] [--set section.key=value ...]
                                [--spider ../shared/data/spider] [--ids bench/spider_dev300.ids] [--limit N]
-                               [--workers 2] [--out bench/results/ask_spider_<config>.json] [--fresh]
+                               [--workers 2] [--out bench/results/ask_spider_<config>.json] [--chunk 25] [--fresh]
 
 Questions: the rows of Spider's dev.json listed in bench/spider_dev300.ids (300, stratified by
 hardness; bench/spider_subset.py drew them), all of them unless --limit takes the first N. The
@@ -21,8 +21,9 @@ Each arm's SQL is scored with engine.sql.scoring (Spider's execution semantics, 
 Voting and repair see only whether a query runs and what it returns, never the gold.
 
 Prints a table and writes JSON (machine, versions, command, settings, per-question records). Each
-run is saved as it finishes; run again with the same command and finished runs are reused
-(--fresh starts over), so an interrupted multi-hour measurement loses at most one run.
+run is saved every --chunk questions (25); run again with the same command and what was saved is
+reused, the run going on after it (--fresh starts over), so an interrupted multi-hour measurement
+loses at most one chunk. (Questions are decoded chunk by chunk, so batches never span chunks.)
 """
 
 from __future__ import annotations
@@ -92,6 +93,27 @@ def run_loop(generator, tokenizer, questions: list[dict], spider: Path, data_cfg
     return [slim(r) for r in results], seconds
 
 
+def measure_runs(runs: dict, settings_of: dict[str, AskSettings], questions: list[dict], loop, save, *,
+                 chunk: int, where) -> dict:
+    """Each run over the questions, `chunk` at a time, saved after every chunk; a run's saved
+    results (a previous, interrupted measurement) are kept and it goes on after them.
+    loop(questions, settings) -> (results, seconds); save() writes `runs`."""
+    for name, settings in settings_of.items():
+        run = runs.setdefault(name, {"settings": asdict(settings), "seconds": 0.0, "results": []})
+        done = len(run["results"])
+        if done >= len(questions):
+            print(f"{name}: reused from {where}", file=sys.stderr)
+            continue
+        print(f"{name}: {settings}" + (f"; {done} of {len(questions)} questions reused from {where}" if done else ""),
+              file=sys.stderr)
+        for start in range(done, len(questions), chunk):
+            results, seconds = loop(questions[start:start + chunk], settings)
+            run["results"] += results
+            run["seconds"] = round(run["seconds"] + seconds, 1)
+            save()
+    return runs
+
+
 def slim(result: AskResult) -> dict:
     """What the JSON keeps of a result: every attempt, not the rows or the prompt."""
     d = result.to_dict()
@@ -147,6 +169,8 @@ def main(argv=None) -> int:
     p.add_argument("--limit", type=int, default=0, metavar="N", help="the first N questions only (0 = all)")
     p.add_argument("--workers", type=int, default=2, help="SQL worker processes")
     p.add_argument("--out", type=Path, help="JSON output (default bench/results/ask_spider_<config stem>.json)")
+    p.add_argument("--chunk", type=int, default=25, metavar="N",
+                   help="questions per saved piece of a run (an interrupted measurement goes on after the last one)")
     p.add_argument("--fresh", action="store_true", help="redo runs a previous JSON with the same settings has")
     args = p.parse_args(argv)
 
@@ -170,16 +194,14 @@ def main(argv=None) -> int:
                                                           "batch_size", "timeout")}}
         previous = json.loads(out.read_text()) if out.is_file() and not args.fresh else {}
         runs = previous.get("runs", {}) if previous.get("meta") == meta else {}
-        for name, settings in settings_of.items():
-            if name in runs:
-                print(f"{name}: reused from {out}", file=sys.stderr)
-                continue
-            print(f"{name}: {settings}", file=sys.stderr)
-            results, seconds = run_loop(generator, generator.tokenizer, questions, args.spider, cfg.data, settings, args.workers)
-            runs[name] = {"settings": asdict(settings),
-                          "seconds": round(seconds, 1), "results": results}
+        def save():
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(json.dumps({"meta": meta, "runs": runs}, indent=1, default=repr))
+
+        def loop(chunk, settings):
+            return run_loop(generator, generator.tokenizer, chunk, args.spider, cfg.data, settings, args.workers)
+
+        measure_runs(runs, settings_of, questions, loop, save, chunk=args.chunk, where=out)
         arms = score_arms(runs, questions, args.spider, timeout=cfg.eval.timeout, workers=args.workers)
         table = format_table(arms, runs, len(questions))
         report = {"meta": meta, "machine": machine(), "command": " ".join([Path(sys.executable).name] + sys.argv),

@@ -43,3 +43,40 @@ def test_the_arms_on_a_spider_folder(spider, tmp_path):
     assert arms["best of 3 (T=0.6)"]["execution_accuracy"] == 1.0 and arms["best of 3 (T=0.6)"]["mean_answers"] == 3
     table = format_table(arms, runs, len(questions))
     assert "| greedy | 50.0% |" in table and "| best of 3 (T=0.6) | 100.0% |" in table
+
+
+def test_an_interrupted_measurement_goes_on_after_its_last_saved_chunk(spider, tmp_path):
+    """measure_runs saves every chunk; run again on what was saved, it asks only for the rest and
+    ends with the results an uninterrupted measurement gives."""
+    from bench.ask_spider import measure_runs
+
+    ids = tmp_path / "ids"
+    ids.write_text("0\n1\n2\n3\n")
+    questions = read_questions(spider, ids)
+    settings_of = {"repair": AskSettings(max_repairs=2), "vote": AskSettings(max_repairs=0, num_samples=3, temperature=0.6)}
+    asked = []
+
+    def loop(chunk, settings):
+        asked.append((settings.num_samples, [q["dev_index"] for q in chunk]))
+        return run_loop(stub, None, chunk, spider, DataConfig(), settings, workers=0)
+
+    whole = measure_runs({}, settings_of, questions, loop, lambda: None, chunk=3, where="x")
+    assert asked == [(1, [0, 1, 2]), (1, [3]), (3, [0, 1, 2]), (3, [3])]
+
+    saved = []
+
+    def stop_after_first_save():
+        saved.append({k: {**v, "results": list(v["results"])} for k, v in runs.items()})
+        raise KeyboardInterrupt
+
+    runs, asked[:] = {}, []
+    try:
+        measure_runs(runs, settings_of, questions, loop, stop_after_first_save, chunk=3, where="x")
+    except KeyboardInterrupt:
+        pass
+    asked.clear()
+    again = measure_runs(saved[0], settings_of, questions, loop, lambda: None, chunk=3, where="x")
+    assert asked == [(1, [3]), (3, [0, 1, 2]), (3, [3])]
+    strip = lambda runs: {k: [{**r, "attempts": [{a: b for a, b in t.items() if a != "seconds"} for t in r["attempts"]]}  # noqa: E731
+                              for r in v["results"]] for k, v in runs.items()}
+    assert strip(again) == strip(whole)
