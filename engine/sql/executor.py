@@ -231,12 +231,21 @@ def _limit_address_space(headroom: int) -> None:
         pass
 
 
+PARENT_CHECK_S = 1.0  # how often an idle worker checks that the process that started it is alive
+
+
 def _worker_main(conn, headroom: int | None = None) -> None:
     if headroom is not None:
         _limit_address_space(headroom)
     cache = _ConnectionCache()
+    parent = os.getppid()
     while True:
         try:
+            # A forked worker holds the parent's end of the pipe too, so it sees no EOF when the
+            # parent is killed: it would live on. Its parent pid changes then (reparenting).
+            while not conn.poll(PARENT_CHECK_S):
+                if os.getppid() != parent:
+                    return
             job = conn.recv()
         except EOFError:
             return

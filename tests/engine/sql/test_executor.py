@@ -217,3 +217,36 @@ def test_timeout_must_be_a_finite_positive_number(db, timeout):
         SQLRunner(workers=0, timeout=timeout)
     with pytest.raises(ValueError, match="finite number of seconds > 0"):
         execute_query(db, "SELECT 1", timeout=timeout)
+
+
+def test_workers_end_when_the_process_that_started_them_is_killed(db, tmp_path):
+    """A forked worker holds both ends of its pipe, so a SIGKILLed parent never closes it; the
+    worker notices it has been reparented and exits instead of living on."""
+    import subprocess
+    import sys
+
+    from tests.paths import REPO
+
+    script = (f"import sys, time; sys.path.insert(0, {str(REPO)!r})\n"
+              "from engine.sql.executor import SQLRunner\n"
+              f"r = SQLRunner(workers=1, timeout=5); r.run([({str(db)!r}, 'SELECT 1')])\n"
+              "print(r._pool[0].proc.pid, flush=True); time.sleep(60)\n")
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    worker = int(parent.stdout.readline())
+    os.kill(worker, 0)  # alive while its parent is
+    parent.kill()
+    parent.wait()
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        try:  # reap it if it was reparented to us (a subreaper) and is a zombie now
+            if os.waitpid(worker, os.WNOHANG)[0] == worker:
+                return
+        except ChildProcessError:
+            pass
+        time.sleep(0.2)
+    os.kill(worker, signal.SIGKILL)
+    pytest.fail(f"worker {worker} outlived its killed parent by 10 s")
