@@ -76,9 +76,11 @@ def ranks(fn, *args, size: int = 2, logs=None) -> list[int]:
 def train_killed_after(step: int, toml, *overrides) -> None:
     """A train.py run whose ranks SIGKILL themselves after optimizer step `step` (and its checkpoint)."""
     cfg = load_config(toml, list(overrides))
+    world = None
 
     def kill(s, record):
         if s == step:
+            world.sum_floats([0.0])  # a barrier: neither rank dies while the other still talks to it
             os.kill(os.getpid(), signal.SIGKILL)
 
     with session(cfg.model.device) as world:
