@@ -51,7 +51,7 @@ def prepare_inputs(cfg, *, _stack: tuple[str, ...] = ()) -> None:
     if not stage_path.is_file():
         raise ConfigError(f"model.build = {cfg.model.build!r}: neither \"tiny\" nor a run config file")
     stage = load_config(stage_path)
-    writes = Path(stage.train.run_dir) / "model"  # engine.train.save_final in full mode
+    writes = Path(stage.train.run_dir) / "model"  # engine.run_outputs.save_final in full mode
     if stage.train.mode != "full":
         raise ConfigError(f"model.build = {cfg.model.build!r} trains in {stage.train.mode!r} mode, which writes an "
                           f"adapter, not a model; a base-building stage needs train.mode = \"full\" there")
