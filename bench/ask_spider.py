@@ -4,6 +4,7 @@ repairs, and best-of-3 execution voting at temperature 0.6, on the fixed dev sub
     python bench/ask_spider.py CONFIG [--adapter DIR] [--set section.key=value ...]
                                [--spider ../shared/data/spider] [--ids bench/spider_dev300.ids] [--limit N]
                                [--workers 2] [--out bench/results/ask_spider_<config>.json] [--chunk 25] [--fresh]
+                           [--runs repair,vote]
 
 Questions: the rows of Spider's dev.json listed in bench/spider_dev300.ids (300, stratified by
 hardness; bench/spider_subset.py drew them), all of them unless --limit takes the first N. The
@@ -24,12 +25,20 @@ Prints a table and writes JSON (machine, versions, command, settings, per-questi
 run is saved every --chunk questions (25); run again with the same command and what was saved is
 reused, the run going on after it (--fresh starts over), so an interrupted multi-hour measurement
 loses at most one chunk. (Questions are decoded chunk by chunk, so batches never span chunks.)
+
+Two cores: `--runs repair` in one process and `--runs vote` in another, with the same --out. Each
+measures its own run and, holding a lock on <out>.lock, merges it into the file without touching
+the other's; whichever finishes last finds both runs complete and writes the whole table. Arms
+of a run still incomplete are left out of the table, saying so.
 """
 
 from __future__ import annotations
 
 import argparse
+from contextlib import contextmanager
+import fcntl
 import json
+import os
 from dataclasses import asdict
 import platform
 import sys
@@ -114,6 +123,29 @@ def measure_runs(runs: dict, settings_of: dict[str, AskSettings], questions: lis
     return runs
 
 
+@contextmanager
+def saved_runs(out: Path, meta: dict):
+    """The runs saved in `out` with this `meta` ({} if none), while holding an exclusive lock on
+    <out>.lock: two processes measuring different runs into one file take turns here."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out.with_name(out.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        saved = json.loads(out.read_text()) if out.is_file() else {}
+        yield dict(saved.get("runs", {})) if saved.get("meta") == meta else {}
+
+
+def write_json(out: Path, obj: dict) -> None:
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(obj, indent=1, default=repr))
+    os.replace(tmp, out)  # a reader never sees half a file
+
+
+def merge_saved(out: Path, meta: dict, mine: dict) -> None:
+    """This process's runs written into `out` beside the other runs saved there."""
+    with saved_runs(out, meta) as runs:
+        write_json(out, {"meta": meta, "runs": {**runs, **mine}})
+
+
 def slim(result: AskResult) -> dict:
     """What the JSON keeps of a result: every attempt, not the rows or the prompt."""
     d = result.to_dict()
@@ -172,7 +204,13 @@ def main(argv=None) -> int:
     p.add_argument("--chunk", type=int, default=25, metavar="N",
                    help="questions per saved piece of a run (an interrupted measurement goes on after the last one)")
     p.add_argument("--fresh", action="store_true", help="redo runs a previous JSON with the same settings has")
+    p.add_argument("--runs", default=",".join(RUNS), metavar="NAMES",
+                   help=f"which runs this process measures, comma-separated (default {','.join(RUNS)}); "
+                        "two processes with the same --out can share the work")
     args = p.parse_args(argv)
+    names = [n.strip() for n in args.runs.split(",") if n.strip()]
+    if not names or any(n not in RUNS for n in names):
+        p.error(f"--runs {args.runs!r}: choose among {', '.join(RUNS)}")
 
     from engine.ask.model import load_generator
     from engine.config import load_config
@@ -185,28 +223,31 @@ def main(argv=None) -> int:
         prepare_inputs(cfg)
         generator, model_info = load_generator(cfg, args.adapter)
         generator.progress = None  # a bar over batches on a terminal
-        settings_of = {name: AskSettings(timeout=cfg.eval.timeout, seed=cfg.train.seed, **kw) for name, kw in RUNS.items()}
+        settings_of = {name: AskSettings(timeout=cfg.eval.timeout, seed=cfg.train.seed, **RUNS[name]) for name in names}
         meta = {"config": args.config, "adapter": args.adapter, "overrides": args.overrides, "model": cfg.model.source,
                 "model_info": model_info, "ids": str(args.ids), "limit": args.limit, "questions": len(questions),
                 "dev_indices": [q["dev_index"] for q in questions], "data": {k: getattr(cfg.data, k) for k in
                 ("schema_style", "sample_rows", "max_len", "system_prompt")},
                 "eval": {k: getattr(cfg.eval, k) for k in ("max_new_tokens", "top_p", "top_k", "repetition_penalty",
                                                           "batch_size", "timeout")}}
-        previous = json.loads(out.read_text()) if out.is_file() and not args.fresh else {}
-        runs = previous.get("runs", {}) if previous.get("meta") == meta else {}
-        def save():
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(json.dumps({"meta": meta, "runs": runs}, indent=1, default=repr))
+        with saved_runs(out, meta) as saved:  # mine to go on with; the others stay in the file
+            runs = {k: v for k, v in saved.items() if k in names and not args.fresh}
 
         def loop(chunk, settings):
             return run_loop(generator, generator.tokenizer, chunk, args.spider, cfg.data, settings, args.workers)
 
-        measure_runs(runs, settings_of, questions, loop, save, chunk=args.chunk, where=out)
-        arms = score_arms(runs, questions, args.spider, timeout=cfg.eval.timeout, workers=args.workers)
-        table = format_table(arms, runs, len(questions))
-        report = {"meta": meta, "machine": machine(), "command": " ".join([Path(sys.executable).name] + sys.argv),
-                  "table": table, "arms": arms, "runs": runs}
-        out.write_text(json.dumps(report, indent=1, default=repr))
+        measure_runs(runs, settings_of, questions, loop, lambda: merge_saved(out, meta, runs),
+                     chunk=args.chunk, where=out)
+        with saved_runs(out, meta) as others:  # the other process's saves wait meanwhile
+            merged = {**others, **runs}
+            complete = {k: v for k, v in merged.items() if len(v["results"]) == len(questions)}
+            for k in sorted(set(merged) - set(complete)):
+                print(f"{k}: {len(merged[k]['results'])} of {len(questions)} questions so far "
+                      "(measured by another process?): its arms are left out", file=sys.stderr)
+            arms = score_arms(complete, questions, args.spider, timeout=cfg.eval.timeout, workers=args.workers)
+            table = format_table(arms, complete, len(questions))
+            write_json(out, {"meta": meta, "machine": machine(), "command": " ".join([Path(sys.executable).name] + sys.argv),
+                             "table": table, "arms": arms, "runs": merged})
     print(table)
     print(f"\nwritten: {out}")
     return 0

@@ -4,6 +4,8 @@ Spider's semantics."""
 
 import re
 
+import pytest
+
 from bench.ask_spider import format_table, read_questions, run_loop, score_arms, sql_within
 from engine.ask.loop import AskSettings
 from engine.config import DataConfig
@@ -80,3 +82,72 @@ def test_an_interrupted_measurement_goes_on_after_its_last_saved_chunk(spider, t
     strip = lambda runs: {k: [{**r, "attempts": [{a: b for a, b in t.items() if a != "seconds"} for t in r["attempts"]]}  # noqa: E731
                               for r in v["results"]] for k, v in runs.items()}
     assert strip(again) == strip(whole)
+
+
+class StubGenerator:
+    tokenizer = None
+    progress = None
+
+    def __call__(self, conversations, **kw):
+        return stub(conversations, **kw)
+
+
+def test_two_processes_share_a_measurement_through_one_file(spider, tmp_path, monkeypatch, capsys):
+    """`--runs repair` and `--runs vote` with one --out: each merges its own run into the file and
+    leaves the other's alone; the first to finish tables only its arms, the last all four, and
+    the repair run's saved results are the same before and after the vote run joined them."""
+    import json
+
+    import bench.ask_spider as ask_spider
+    import engine.ask.model
+    import engine.demo.prepare
+
+    monkeypatch.setattr(engine.ask.model, "load_generator", lambda cfg, adapter: (StubGenerator(), {"stub": True}))
+    monkeypatch.setattr(engine.demo.prepare, "prepare_inputs", lambda cfg: None)
+    config = tmp_path / "c.toml"
+    config.write_text('[model]\nsource = "stub"\n')
+    ids = tmp_path / "ids"
+    ids.write_text("0\n1\n2\n3\n")
+    out = tmp_path / "ask.json"
+    common = [str(config), "--spider", str(spider), "--ids", str(ids), "--out", str(out), "--workers", "0", "--chunk", "3"]
+
+    assert ask_spider.main(common + ["--runs", "repair"]) == 0
+    first = json.loads(out.read_text())
+    assert set(first["runs"]) == {"repair"} and set(first["arms"]) == {"greedy", "greedy + 1 repair", "greedy + 2 repairs"}
+    assert "best of 3" not in capsys.readouterr().out
+
+    ask_spider.merge_saved(out, first["meta"], {"vote": {"settings": {}, "seconds": 0.0, "results": []}})
+    assert set(json.loads(out.read_text())["runs"]) == {"repair", "vote"}  # a vote run just begun elsewhere
+    assert ask_spider.main(common + ["--runs", "vote"]) == 0
+    both = json.loads(out.read_text())
+    assert both["runs"]["repair"] == first["runs"]["repair"]
+    assert both["arms"]["best of 3 (T=0.6)"]["execution_accuracy"] == 1.0
+    assert both["arms"]["greedy + 1 repair"]["execution_accuracy"] == 1.0
+    assert "| best of 3 (T=0.6) | 100.0% |" in capsys.readouterr().out
+
+    with pytest.raises(SystemExit):
+        ask_spider.main(common + ["--runs", "greedy"])
+    assert "choose among repair, vote" in capsys.readouterr().err
+
+
+def test_saves_of_two_writers_never_drop_each_other(tmp_path):
+    """merge_saved under the lock: two threads saving different runs over and over end with both."""
+    import threading
+
+    from bench.ask_spider import merge_saved
+
+    out, meta = tmp_path / "ask.json", {"m": 1}
+
+    def writer(name):
+        for i in range(40):
+            merge_saved(out, meta, {name: {"results": list(range(i + 1))}})
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in ("repair", "vote")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    import json
+
+    runs = json.loads(out.read_text())["runs"]
+    assert {k: len(v["results"]) for k, v in runs.items()} == {"repair": 40, "vote": 40}
