@@ -1,0 +1,300 @@
+SELECT * FROM stadium LIMIT 3
+SELECT * FROM stadium LIMIT 3
+SELECT * FROM singer LIMIT 3
+SELECT * FROM stadium LIMIT 3
+SELECT * FROM stadium LIMIT 3
+SELECT * FROM stadium LIMIT 3
+SELECT * FROM stadium LIMIT 3
+SELECT * FROM stadium LIMIT 3
+SELECT * FROM stadium LIMIT 3
+SELECT * FROM stadium LIMIT 3
+SELECT * FROM stadium LIMIT 3
+SELECT * FROM stadium LIMIT 3
+SELECT * FROM stadium LIMIT 3
+SELECT * FROM stadium LIMIT 3
+SELECT * FROM stadium LIMIT 3
+SELECT * FROM Student LIMIT 3
+SELECT * FROM Student LIMIT 3
+SELECT * FROM Student LIMIT 3
+SELECT * FROM Student LIMIT 3
+SELECT * FROM Student LIMIT 3
+SELECT * FROM Student LIMIT 3
+SELECT * FROM Student LIMIT 3
+SELECT * FROM Student LIMIT 3
+SELECT * FROM Student LIMIT 3
+SELECT * FROM Student LIMIT 3
+SELECT * FROM Student LIMIT 3
+SELECT * FROM Student LIMIT 3
+SELECT * FROM Student LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM continents LIMIT 3
+SELECT * FROM airlines LIMIT 3
+SELECT * FROM airlines LIMIT 3
+SELECT * FROM airlines LIMIT 3
+SELECT * FROM airlines LIMIT 3
+SELECT * FROM airlines LIMIT 3
+SELECT * FROM airlines LIMIT 3
+SELECT * FROM airlines LIMIT 3
+SELECT * FROM airlines LIMIT 3
+SELECT * FROM airlines LIMIT 3
+SELECT * FROM jetblue LIMIT 3
+SELECT * FROM airlines LIMIT 3
+SELECT * FROM airlines LIMIT 3
+SELECT * FROM airlines LIMIT 3
+SELECT * FROM airlines LIMIT 3
+SELECT * FROM airlines LIMIT 3
+SELECT * FROM airlines LIMIT 3
+SELECT * FROM airlines LIMIT 3
+SELECT * FROM airlines LIMIT 3
+SELECT * FROM airlines LIMIT 3
+SELECT * FROM airlines LIMIT 3
+SELECT * FROM airlines LIMIT 3
+SELECT * FROM airlines LIMIT 3
+SELECT * FROM employee LIMIT 3
+SELECT * FROM employee LIMIT 3
+SELECT * FROM employee LIMIT 3
+SELECT * FROM employee LIMIT 3
+SELECT * FROM employee LIMIT 3
+SELECT * FROM employee LIMIT 3
+SELECT
+SELECT * FROM employee LIMIT 3
+SELECT
+SELECT
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM Ref_Template_Types LIMIT 3
+SELECT * FROM course LIMIT 3
+SELECT * FROM course LIMIT 3
+SELECT * FROM course LIMIT 3
+SELECT * FROM course LIMIT 3
+SELECT * FROM course LIMIT 3
+SELECT * FROM course LIMIT 3
+SELECT * FROM course LIMIT 3
+SELECT * FROM museum LIMIT 3
+SELECT * FROM museum LIMIT 3
+SELECT * FROM museum LIMIT 3
+SELECT * FROM museum LIMIT 3
+SELECT * FROM battle LIMIT 3
+SELECT * FROM battle LIMIT 3
+SELECT * FROM battle LIMIT 3
+SELECT * FROM battle LIMIT 3
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT * FROM Addresses LIMIT 3
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT * FROM Addresses
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT * FROM TV_Series LIMIT 3
+SELECT * FROM TV_series LIMIT 3
+SELECT * FROM TV_series LIMIT 3
+SELECT
+SELECT * FROM TV_Series LIMIT 3
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT * FROM poker_player LIMIT 3
+SELECT * FROM poker_player LIMIT 3
+SELECT * FROM poker_player LIMIT 3
+SELECT * FROM poker_player LIMIT 3
+SELECT * FROM poker_player LIMIT 3
+SELECT * FROM poker_player LIMIT 3
+SELECT * FROM poker_player LIMIT 3
+SELECT * FROM poker_player LIMIT 3
+SELECT * FROM poker_player LIMIT 3
+SELECT * FROM poker_player LIMIT 3
+SELECT * FROM poker_player LIMIT 3
+SELECT * FROM poker_player LIMIT 3
+SELECT * FROM AREA_CODE_STATE LIMIT 3
+SELECT * FROM CONTESTANTS LIMIT 3
+SELECT * FROM AREA_CODE_STATE LIMIT 3
+SELECT * FROM AREA_CODE_STATE LIMIT 3
+SELECT * FROM countrylanguage LIMIT 3
+SELECT * FROM countrylanguage LIMIT 3
+SELECT * FROM countrylanguage LIMIT 3
+SELECT * FROM countrylanguage LIMIT 3
+SELECT * FROM countrylanguage LIMIT 3
+SELECT
+SELECT
+SELECT * FROM country
+SELECT * FROM countrylanguage LIMIT 3
+SELECT *
+SELECT * FROM countrylanguage LIMIT 3
+SELECT * FROM countrylanguage LIMIT 3
+SELECT
+SELECT
+SELECT * FROM countrylanguage LIMIT 3
+SELECT
+SELECT * FROM countrylanguage LIMIT 3
+SELECT * FROM countrylanguage LIMIT 3
+SELECT * FROM countrylanguage LIMIT 3
+SELECT
+SELECT * FROM countrylanguage LIMIT 3
+SELECT * FROM countrylanguage LIMIT 3
+SELECT
+SELECT *
+SELECT *
+SELECT * FROM countrylanguage LIMIT 3
+SELECT * FROM countrylimit 3
+SELECT * FROM conductor LIMIT 3
+SELECT * FROM conductor LIMIT 3
+SELECT * FROM conductor LIMIT 3
+SELECT * FROM conductor LIMIT 3
+SELECT * FROM conductor LIMIT 3
+SELECT * FROM conductor LIMIT 3
+SELECT * FROM conductor LIMIT 3
+SELECT * FROM conductor LIMIT 3
+SELECT * FROM conductor LIMIT 3
+SELECT * FROM conductor LIMIT 3
+SELECT * FROM conductor LIMIT 3
+SELECT * FROM conductor LIMIT 3
+SELECT * FROM conductor LIMIT 3
+SELECT * FROM conductor LIMIT 3
+SELECT * FROM conductor LIMIT 3
+SELECT * FROM Highschooler LIMIT 3
+SELECT * FROM Highschooler LIMIT 3
+SELECT * FROM Highschooler LIMIT 3
+SELECT * FROM Highschooler LIMIT 3
+SELECT * FROM Highschooler LIMIT 3
+SELECT * FROM Highschooler LIMIT 3
+SELECT * FROM Highschooler LIMIT 3
+SELECT * FROM Highschooler LIMIT 3
+SELECT * FROM Highschooler LIMIT 3
+SELECT * FROM Highschooler LIMIT 3
+SELECT * FROM Highschooler LIMIT 3
+SELECT * FROM Highschooler LIMIT 3
+SELECT * FROM Highschooler LIMIT 3
+SELECT * FROM Highschooler LIMIT 3
+SELECT * FROM Highschooler LIMIT 3
+SELECT * FROM Highschooler LIMIT 3
+SELECT * FROM Highschooler LIMIT 3
+SELECT * FROM Highschooler LIMIT 3
+SELECT * FROM Highschooler LIMIT 3
+SELECT * FROM Highschooler LIMIT 3
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT
+SELECT * FROM singer LIMIT 3
+SELECT * FROM singer LIMIT 3
+SELECT * FROM singer LIMIT 3
+SELECT * FROM singer LIMIT 3
+SELECT * FROM singer LIMIT 3
+SELECT * FROM singer LIMIT 3
+SELECT * FROM singer LIMIT 3
+SELECT * FROM singer LIMIT 3
+SELECT
+SELECT
+SELECT
