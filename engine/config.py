@@ -243,6 +243,7 @@ class EvalSection:
     batch_size: int = 8  # prompts decoded together
     decode: str = "auto"  # auto (fast path: static KV cache + CUDA graph + fused NF4 GEMV on CUDA; reference loop elsewhere) | fast | reference
     repetition_penalty: float = 1.0  # > 1 discourages repeating tokens (greedy decoding of small models loops); 1 = off
+    share_prefix: bool = True  # prefill the beginning a batch's prompts share (system prompt, schema) once (engine/prefix.py)
     timeout: float = 10.0  # seconds allowed per SQL execution
     max_examples: int = 0  # evaluate the first N examples only (0 = all)
     side_by_side: bool = False  # eval.py CONFIG without --adapter: score the base, then <run_dir>/adapter when it exists, and print both

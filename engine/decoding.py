@@ -14,7 +14,8 @@ How one batch is decoded (gpt-fast style: the caller owns the cache and passes `
    slots is allocated, and one attention mask (B, P + max_new_tokens) covers every slot: 1 for
    a real token, 0 for padding and for slots not written yet. The model derives positions from
    the mask, so a padded row sees the positions it would have alone.
-2. Prefill: one forward over the prompts writes slots [0, P); only the last position goes
+2. Prefill: one forward over the prompts writes slots [0, P) (or engine/prefix.py's shared
+   beginnings, then the tails); only the last position goes
    through `lm_head` (a (B, P, V) logits tensor would be gigabytes for a 152k vocabulary).
    With `num_samples` > 1 the prompts are prefilled once and the cache rows are repeated.
 3. Decode: step i feeds the B newest tokens at `cache_pos` = P + i with the mask over slots
@@ -32,9 +33,12 @@ Fast path (`fast=True`, the default on CUDA): engine/static_decode.py's `StaticD
 decode step with fixed shapes (on CUDA as one CUDA graph); it picks the same tokens as the
 reference loop.
 
-Batches hold `batch_size` prompts (all of them when None), sorted longest first so each batch
-wastes little padding and an out-of-memory error comes at the first batch; results come back
-in input order. Everything runs under `torch.inference_mode()` on the model's device, with the
+Shared prefixes (`share_prefix=True`, the default): prompts are batched in sorted token order,
+so one database's questions share a batch, and the beginning they share (system prompt and
+schema) is prefilled once per batch instead of once per prompt: engine/prefix.py.
+
+Batches hold `batch_size` prompts (all of them when None), in the order `batch_order` gives
+(longest first without shared prefixes); results come back in input order. Everything runs under `torch.inference_mode()` on the model's device, with the
 model in eval mode (its previous mode is restored afterwards).
 """
 
@@ -46,10 +50,12 @@ from typing import Callable, Sequence
 import torch
 from tqdm.auto import tqdm
 
+from engine.prefix import prefill_shared, shared_groups, worth_sharing
 from engine.sampling import SamplingSettings, next_tokens, row_seed
 from engine.static_decode import StaticDecoder
 from kernels.backend import kernel_backend
 from kernels.nf4_linear import cache_dense_weights
+from models.transformer import KVCache
 FINISH_REASONS = ("stop_token", "stop_string", "length")
 
 
@@ -116,7 +122,7 @@ def _check_prompts(input_ids: Sequence[Sequence[int]], vocab_size: int) -> list[
 def _decode_batch(model, prompts: list[list[int]], settings: SamplingSettings, num_samples: int,
                   stop_token_ids: frozenset[int], pad_token_id: int, seeds: list[list[int]] | None,
                   stop_check: Callable[[list[int]], bool] | None, fast: bool = False,
-                  cuda_graph: bool = False) -> list[list[Completion]]:
+                  cuda_graph: bool = False, share_prefix: bool = False) -> list[list[Completion]]:
     """Decode one batch; prompts (n of them) -> n lists of num_samples completions."""
     device, dtype = _model_device_dtype(model)
     n, P, N = len(prompts), max(len(p) for p in prompts), settings.max_new_tokens
@@ -133,7 +139,11 @@ def _decode_batch(model, prompts: list[list[int]], settings: SamplingSettings, n
     # The model's own cache: KVCache, or models/cache.py's LayerCache (sliding windows, DeltaNet states).
     cache = model.new_cache(B, P + N, dtype=dtype, device=device)
     prefill = cache if num_samples == 1 else model.new_cache(n, P, dtype=dtype, device=device)
-    hidden = model.hidden_states(ids, mask[:, :P], cache=prefill, cache_pos=0)  # (n, P, H)
+    groups = shared_groups(prompts) if share_prefix and isinstance(prefill, KVCache) else []
+    if groups and worth_sharing(prompts, groups):  # engine/prefix.py: each shared beginning computed once
+        hidden = prefill_shared(model, ids, mask, prefill, prompts, groups)  # (n, S, H)
+    else:
+        hidden = model.hidden_states(ids, mask[:, :P], cache=prefill, cache_pos=0)  # (n, P, H)
     logits = model.lm_head(hidden[:, -1])  # (n, V)
     del hidden
     if num_samples > 1:
@@ -201,6 +211,29 @@ def _decode_batch(model, prompts: list[list[int]], settings: SamplingSettings, n
     return [done[j * num_samples:(j + 1) * num_samples] for j in range(n)]
 
 
+def shares_prefixes(model, share_prefix: bool) -> bool:
+    """Whether decoding computes prompts' shared beginnings once (engine/prefix.py): asked for, and
+    the model's cache is the plain KVCache (not a sliding-window ring or a recurrent state)."""
+    if not isinstance(share_prefix, bool):
+        raise ValueError(f"share_prefix={share_prefix!r}: use True or False")
+    if not share_prefix:
+        return False
+    device, dtype = _model_device_dtype(model)
+    return isinstance(model.new_cache(1, 1, dtype=dtype, device=device), KVCache)
+
+
+def batch_order(prompts: Sequence[Sequence[int]], batch_size: int | None, shared: bool) -> list[list[int]]:
+    """The batches `generate_ids` decodes, as prompt indices: longest prompt first (little padding,
+    and an out-of-memory error comes at the first batch); with shared prefixes, in sorted token
+    order instead, so that prompts beginning alike (one database's questions) share a batch.
+    Either order is a sort by a key of each prompt alone, so the batches over the prompts left after
+    any number of batches are the remaining batches (eval.py resumes on that)."""
+    key = (lambda i: tuple(prompts[i])) if shared else (lambda i: -len(prompts[i]))
+    order = sorted(range(len(prompts)), key=key)
+    size = batch_size or len(prompts)
+    return [order[s:s + size] for s in range(0, len(order), size)]
+
+
 def use_fast_path(model, fast: bool | None) -> bool:
     """None: the fast path on CUDA, the reference elsewhere; True / False force it."""
     if fast is None:
@@ -215,7 +248,7 @@ def generate_ids(model, input_ids: Sequence[Sequence[int]], *, max_new_tokens: i
                  stop_token_ids: Sequence[int] = (), pad_token_id: int = 0, seed: int = 0,
                  batch_size: int | None = None, progress: bool | None = None,
                  stop_check: Callable[[list[int]], bool] | None = None,
-                 fast: bool | None = None, cuda_graph: bool | None = None,
+                 fast: bool | None = None, cuda_graph: bool | None = None, share_prefix: bool = True,
                  on_batch: Callable[[list[int], list[list[Completion]]], None] | None = None) -> list[list[Completion]]:
     """Generate from token-id prompts; returns, per prompt in input order, `num_samples` Completions.
 
@@ -231,6 +264,9 @@ def generate_ids(model, input_ids: Sequence[Sequence[int]], *, max_new_tokens: i
                     paths choose the same tokens from the same logits.
     cuda_graph:     with the fast path, capture the step in a CUDA graph: None = on CUDA models;
                     False runs the same static step eagerly (to tell the graph's effect apart).
+    share_prefix:   compute the beginning that prompts of a batch share once (engine/prefix.py; the
+                    plain KV cache's families only) and order the batches so that they share;
+                    False: every prompt prefilled whole, batches longest first.
     on_batch:       called after each batch with the batch's prompt indices (into input_ids) and
                     their completions, e.g. to save answers as they come (eval.py resumes from them).
     The other arguments are described in `generate` and the module docstring.
@@ -257,9 +293,8 @@ def generate_ids(model, input_ids: Sequence[Sequence[int]], *, max_new_tokens: i
 
     # Greedy samples are all equal: decode each prompt once and repeat the completion.
     rows_per_prompt = 1 if settings.greedy else num_samples
-    order = sorted(range(len(prompts)), key=lambda i: -len(prompts[i]))  # longest first
-    size = batch_size or len(prompts)
-    batches = [order[s:s + size] for s in range(0, len(order), size)]
+    shared = shares_prefixes(model, share_prefix)
+    batches = batch_order(prompts, batch_size, shared)
     stops = frozenset(int(t) for t in stop_token_ids)
     results: list[list[Completion] | None] = [None] * len(prompts)
     was_training = model.training
@@ -270,7 +305,7 @@ def generate_ids(model, input_ids: Sequence[Sequence[int]], *, max_new_tokens: i
                 group = [prompts[i] for i in batch]
                 seeds = None if settings.greedy else [[row_seed(seed, s, p) for s in range(num_samples)] for p in group]
                 done = _decode_batch(model, group, settings, rows_per_prompt, stops, pad_token_id, seeds, stop_check,
-                                     fast, cuda_graph)
+                                     fast, cuda_graph, shared)
                 for i, completions in zip(batch, done):
                     results[i] = completions * (num_samples // rows_per_prompt)
                 if on_batch is not None:
@@ -311,7 +346,7 @@ def generate(model, tokenizer, prompts: Sequence[str | Sequence[int]], *, max_ne
              temperature: float = 0.0, top_k: int = 0, top_p: float = 1.0, num_samples: int = 1,
              repetition_penalty: float = 1.0, stop_strings: Sequence[str] = (), seed: int = 0,
              batch_size: int | None = None, progress: bool | None = None,
-             fast: bool | None = None,
+             fast: bool | None = None, share_prefix: bool = True,
              on_batch: Callable[[list[int], list[list[Completion]]], None] | None = None) -> list[list[Completion]]:
     """Generate completions for text prompts; returns, per prompt in input order, `num_samples` Completions.
 
@@ -331,6 +366,7 @@ def generate(model, tokenizer, prompts: Sequence[str | Sequence[int]], *, max_ne
     progress:           tqdm bar over batches; None shows it on a terminal only.
     fast:               None: the fast decode path on CUDA (static cache, CUDA graph, sampling on
                         the device), the reference loop elsewhere; True / False force it.
+    share_prefix:       compute prompts' shared beginnings once (see generate_ids).
     on_batch:           called after each batch with its prompt indices and their text completions.
     """
     if isinstance(prompts, str):
@@ -362,6 +398,6 @@ def generate(model, tokenizer, prompts: Sequence[str | Sequence[int]], *, max_ne
     results = generate_ids(model, input_ids, max_new_tokens=max_new_tokens, temperature=temperature, top_k=top_k,
                            top_p=top_p, num_samples=num_samples, repetition_penalty=repetition_penalty,
                            stop_token_ids=tokenizer.stop_token_ids, pad_token_id=tokenizer.pad_token_id, seed=seed,
-                           batch_size=batch_size, progress=progress, fast=fast,
+                           batch_size=batch_size, progress=progress, fast=fast, share_prefix=share_prefix,
                            stop_check=_stop_string_check(tokenizer, stop_strings), on_batch=batch_done)
     return [texts[i] if i in texts else with_text(r) for i, r in enumerate(results)]  # no batch ran: max_new_tokens 0

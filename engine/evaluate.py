@@ -142,7 +142,7 @@ def load_for_eval(cfg, adapter: str | Path | None = None):
 
 
 GENERATION_KEYS = ("max_new_tokens", "temperature", "top_p", "top_k", "num_samples", "batch_size", "decode",
-                   "repetition_penalty")  # the [eval] settings the answers depend on
+                   "repetition_penalty", "share_prefix")  # the [eval] settings the answers depend on
 
 
 def generate_answers(model, tokenizer, prompts: Sequence[Sequence[int]], eval_cfg, *, seed: int = 0,
@@ -163,10 +163,10 @@ def generate_answers(model, tokenizer, prompts: Sequence[Sequence[int]], eval_cf
     rows = dict(done)
     mine, rounds = todo, 0
     if world.size > 1:  # the batches decoding.generate_ids would form over todo, dealt round-robin
-        size = eval_cfg.batch_size or len(todo)
-        order = sorted(todo, key=lambda i: -len(prompts[i]))
-        batches = [order[s:s + size] for s in range(0, len(order), size)]
-        mine = [i for b in batches[world.rank::world.size] for i in b]  # still longest first: the same batches
+        shared = decoding.shares_prefixes(model, eval_cfg.share_prefix)
+        batches = [[todo[j] for j in b] for b in decoding.batch_order([prompts[i] for i in todo], eval_cfg.batch_size,
+                                                                      shared)]
+        mine = [i for b in batches[world.rank::world.size] for i in b]  # still in batch order: the same batches
         rounds = -(-len(batches) // world.size)
     calls = 0
 
@@ -189,7 +189,7 @@ def generate_answers(model, tokenizer, prompts: Sequence[Sequence[int]], eval_cf
                                  repetition_penalty=eval_cfg.repetition_penalty, seed=seed,
                                  batch_size=eval_cfg.batch_size, progress=progress if world.main else False,
                                  fast={"auto": None, "fast": True, "reference": False}[eval_cfg.decode],
-                                 on_batch=save)
+                                 share_prefix=eval_cfg.share_prefix, on_batch=save)
     except KeyboardInterrupt:
         if log:
             print(f"{len(rows)} of {len(prompts)} answers are saved in {log.path}: the same command goes on "

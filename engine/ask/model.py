@@ -31,7 +31,8 @@ class ModelGenerator:
         outs = decoding.generate(self.model, self.tokenizer, prompts, max_new_tokens=e.max_new_tokens,
                                  temperature=temperature, top_k=e.top_k, top_p=e.top_p, num_samples=num_samples,
                                  repetition_penalty=e.repetition_penalty, seed=seed, batch_size=e.batch_size,
-                                 progress=self.progress, fast={"auto": None, "fast": True, "reference": False}[e.decode])
+                                 progress=self.progress, fast={"auto": None, "fast": True, "reference": False}[e.decode],
+                                 share_prefix=e.share_prefix)
         return [[c.text for c in row] for row in outs]
 
 

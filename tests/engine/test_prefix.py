@@ -1,0 +1,127 @@
+"""Shared-prefix prefill (engine/prefix.py): the same cache, hidden states and tokens as prefilling
+every prompt whole, for prompts that share a beginning the way one database's questions do."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from engine.decoding import batch_order, generate_ids, shares_prefixes
+from engine.prefix import prefill_shared, shared_groups, worth_sharing
+from models import load_model
+from tests.family_models import save_family
+from tests.tiny_models import VOCAB, save_tiny
+
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    path, _ = save_tiny("qwen2", tmp_path_factory.mktemp("qwen2"))
+    return load_model(path, dtype=torch.float32).eval()
+
+
+def rand(n, g):
+    return torch.randint(3, VOCAB, (n,), generator=g).tolist()
+
+
+def schema_prompts(seed=0):
+    """Two 'databases' (a shared system prompt, then a long schema each) with questions of
+    different lengths, one question alone on a third schema, and one prompt repeated."""
+    g = torch.Generator().manual_seed(seed)
+    system = rand(6, g)
+    schemas = [system + rand(40, g), system + rand(30, g), system + rand(35, g)]
+    out = [schemas[0] + rand(n, g) for n in (5, 9, 3)] + [schemas[1] + rand(n, g) for n in (7, 4)]
+    out.append(schemas[2] + rand(6, g))
+    out.append(list(out[1]))
+    return out
+
+
+def test_groups_partition_the_rows_and_share_their_beginnings():
+    prompts = schema_prompts()
+    groups = shared_groups(prompts)
+    rows = sorted(r for _, g in groups for r in g)
+    assert rows == list(range(len(prompts)))
+    for c, members in groups:
+        assert all(c < len(prompts[r]) for r in members)
+        assert len({tuple(prompts[r][:c]) for r in members}) == 1
+    by_row = {r: (c, tuple(g)) for c, g in groups for r in g}
+    assert sorted(by_row[0][1]) == [0, 1, 2, 6]  # schema 0's questions and the repeat
+    assert by_row[0][0] == 46  # system prompt + schema
+    assert sorted(by_row[3][1]) == [3, 4] and by_row[3][0] == 36
+    # The third schema shares only the 6-token system prompt with the others: a group of its own,
+    # all but its last token computed alone.
+    assert by_row[5] == (len(prompts[5]) - 1, (5,))
+    assert worth_sharing(prompts, groups)
+
+
+def test_prompts_that_share_nothing_take_the_plain_prefill():
+    g = torch.Generator().manual_seed(3)
+    prompts = [rand(n, g) for n in (9, 12, 5)]
+    assert not worth_sharing(prompts, shared_groups(prompts))
+
+
+def left_padded(prompts, extra=0):
+    n, P = len(prompts), max(map(len, prompts))
+    ids = torch.zeros((n, P), dtype=torch.long)
+    mask = torch.zeros((n, P + extra), dtype=torch.long)
+    for r, p in enumerate(prompts):
+        ids[r, P - len(p):] = torch.tensor(p)
+        mask[r, P - len(p):P] = 1
+    return ids, mask
+
+
+def test_shared_prefill_equals_the_plain_one(model):
+    prompts = schema_prompts()
+    ids, mask = left_padded(prompts, extra=4)
+    n, P = ids.shape
+    with torch.inference_mode():
+        plain = model.new_cache(n, P + 4, dtype=torch.float32, device="cpu")
+        h_plain = model.hidden_states(ids, mask[:, :P], cache=plain, cache_pos=0)
+        shared = model.new_cache(n, P + 4, dtype=torch.float32, device="cpu")
+        h_shared = prefill_shared(model, ids, mask, shared, prompts, shared_groups(prompts))
+    assert h_shared.shape[1] < P // 4  # the tails only: the longest unshared part, not the prompt
+    torch.testing.assert_close(h_shared[:, -1], h_plain[:, -1], rtol=1e-5, atol=1e-5)
+    real = mask[:, :P].bool()
+    for a, b in zip(shared.k + shared.v, plain.k + plain.v):  # every real token's keys and values
+        torch.testing.assert_close(a[:, :, :P].transpose(1, 2)[real], b[:, :, :P].transpose(1, 2)[real],
+                                   rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("sampling", [dict(), dict(temperature=0.8, num_samples=3, seed=5)])
+def test_generation_equals_the_plain_prefill(model, sampling):
+    prompts = schema_prompts(seed=1)
+    kw = dict(max_new_tokens=8, pad_token_id=0, batch_size=4, progress=False, **sampling)
+    shared = generate_ids(model, prompts, share_prefix=True, **kw)
+    plain = generate_ids(model, prompts, share_prefix=False, **kw)
+    alone = [generate_ids(model, [p], share_prefix=False, **kw)[0] for p in prompts]
+    assert [[c.token_ids for c in row] for row in shared] == [[c.token_ids for c in row] for row in plain]
+    assert [[c.token_ids for c in row] for row in shared] == [[c.token_ids for c in row] for row in alone]
+
+
+def test_batches_keep_alike_prompts_together_and_resume_as_the_rest():
+    prompts = schema_prompts()
+    batches = batch_order(prompts, 3, shared=True)
+    assert sorted(i for b in batches for i in b) == list(range(len(prompts)))
+    order = [i for b in batches for i in b]
+    for schema in ({0, 1, 2, 6}, {3, 4}, {5}):  # each schema's questions side by side
+        at = sorted(order.index(i) for i in schema)
+        assert at == list(range(at[0], at[0] + len(at)))
+    left = [i for b in batches[1:] for i in b]  # after the first batch was answered
+    again = batch_order([prompts[i] for i in left], 3, shared=True)
+    assert [[left[j] for j in b] for b in again] == batches[1:]
+    longest = batch_order(prompts, 3, shared=False)
+    assert [len(prompts[b[0]]) for b in longest] == sorted((len(prompts[b[0]]) for b in longest), reverse=True)
+
+
+def test_windowed_and_recurrent_caches_prefill_whole(tmp_path, model):
+    assert shares_prefixes(model, True) and not shares_prefixes(model, False)
+    for family in ("gemma3", "qwen3_5"):
+        other = load_model(save_family(family, tmp_path / family)[0], dtype=torch.float32)
+        assert not shares_prefixes(other, True)
+        prompts = schema_prompts()[:3]
+        kw = dict(max_new_tokens=4, pad_token_id=0, progress=False)
+        assert ([c.token_ids for c, in generate_ids(other, prompts, share_prefix=True, **kw)]
+                == [c.token_ids for c, in generate_ids(other, prompts, share_prefix=False, **kw)])
+    with pytest.raises(ValueError, match="share_prefix"):
+        shares_prefixes(model, "yes")
