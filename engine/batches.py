@@ -16,12 +16,15 @@ import torch
 from engine.loss import IGNORE_INDEX
 
 
-def epoch_batches(lengths, micro_batch_size: int, *, seed: int, epoch: int, group_window: int = 64) -> list[list[int]]:
+def epoch_batches(lengths, micro_batch_size: int, *, seed: int, epoch: int, group_window: int = 64,
+                  keys=None) -> list[list[int]]:
     """The micro-batches (lists of item indices) of one epoch, deterministic given (seed, epoch).
 
     Shuffle, then sort each window of `group_window` micro-batches' worth of items by length (so a
     batch holds items of similar length and pads little), cut the windows into micro-batches, shuffle
     the batches, and move the longest batch first so that running out of memory happens at step 1.
+    keys: one sort key per item to sort the windows by instead of length (engine/prefix.py sorts
+    by prompt tokens, so that a micro-batch's examples share their prompt's beginning).
     """
     rng = np.random.default_rng([seed, epoch])
     order = [int(i) for i in rng.permutation(len(lengths))]
@@ -29,7 +32,9 @@ def epoch_batches(lengths, micro_batch_size: int, *, seed: int, epoch: int, grou
     batches = []
     for start in range(0, len(order), window):
         part = order[start:start + window]
-        if group_window > 1:
+        if keys is not None:
+            part = sorted(part, key=lambda i: keys[i])
+        elif group_window > 1:
             part = sorted(part, key=lambda i: -lengths[i])
         batches += [part[j:j + micro_batch_size] for j in range(0, len(part), micro_batch_size)]
     perm = rng.permutation(len(batches))

@@ -222,6 +222,7 @@ class TrainSection:
     adam_eps: float = 1e-8  # AdamW epsilon
     loss_chunk_size: int = 256  # supervised tokens per lm_head + cross-entropy chunk (never the whole batch's logits)
     length_group_window: int = 64  # micro-batches per length-sorting window (1 = no length grouping)
+    share_prefix: bool = False  # micro-batches of one database's examples (the epoch sorted by prompt, then shuffled), their shared prompt beginning computed once (engine/prefix.py)
     offload_activations: bool = False  # keep the checkpointed layer inputs in pinned CPU memory until backward (long sequences; costs two PCIe copies of them)
 
     def __post_init__(self):

@@ -158,12 +158,13 @@ def chunked_cross_entropy(rows: torch.Tensor, targets: torch.Tensor, head: nn.Mo
 
 
 def loss_sum_on(model: nn.Module, input_ids: torch.Tensor, labels: torch.Tensor, *,
-                attention_mask: torch.Tensor | None = None, chunk_size: int = DEFAULT_CHUNK,
-                offload_activations: bool = False) -> tuple[torch.Tensor, int]:
+                attention_mask: torch.Tensor | None = None, position_ids: torch.Tensor | None = None,
+                chunk_size: int = DEFAULT_CHUNK, offload_activations: bool = False) -> tuple[torch.Tensor, int]:
     """(summed CE over the supervised tokens of one micro-batch, their number).
 
     model: a CausalLM (hidden_states() and lm_head). input_ids, labels: (B, T). With right padding
     the attention mask can be left out: under the causal mask no real token sees a later pad.
+    Packed rows (engine/prefix.py's collate_shared) bring their (B, 1, T, T) mask and position_ids.
     Divide by the token count of the whole accumulated batch, not of this micro-batch.
     offload_activations: what the decoder stack saves for backward goes to (pinned) CPU memory
     and comes back when backward needs it (torch.autograd.graph.save_on_cpu). With gradient
@@ -172,6 +173,9 @@ def loss_sum_on(model: nn.Module, input_ids: torch.Tensor, labels: torch.Tensor,
     """
     offload = torch.autograd.graph.save_on_cpu(pin_memory=True) if offload_activations else contextlib.nullcontext()
     with offload:
-        hidden = model.hidden_states(input_ids, attention_mask)  # (B, T, H)
+        if position_ids is None:
+            hidden = model.hidden_states(input_ids, attention_mask)  # (B, T, H)
+        else:
+            hidden = model.hidden_states(input_ids, attention_mask, position_ids=position_ids)
     rows, targets = shift_and_gather(hidden, labels)  # (N, H), (N,)
     return chunked_cross_entropy(rows, targets, model.lm_head, chunk_size=chunk_size), int(targets.shape[0])

@@ -22,6 +22,16 @@ The result is the cache and the last position's hidden state that the plain pref
 to float rounding (different matmul shapes sum in a different order), for sum(C) + n * S
 tokens of work instead of n * P. tests/engine/test_prefix.py compares the two.
 
+Training (`[train] share_prefix = true`): the same idea for a micro-batch. Its examples are
+drawn from one length-sorting window in sorted token order (so they tend to come from one
+database), and `collate_shared` packs each group of examples that share a prompt beginning into
+one row: the shared C tokens once, then each example's rest, with each rest's positions
+continuing from C and a (B, 1, T, T) mask that lets a rest see the shared tokens and its own
+earlier tokens only. The loss and every gradient are those of the examples trained side by side
+(tests/engine/test_prefix.py), for C + sum(rest) tokens instead of sum(C + rest): the backward
+sums what each rest sends into the shared keys and values, as autograd does for any tensor used
+twice. C stops before each example's first supervised token, so the shared part carries no loss.
+
 Only for the plain KV cache (models/transformer.py's families: Qwen2 / Qwen2.5, Llama / SmolLM2,
 Falcon3, Qwen1.5): a sliding-window ring or a recurrent state (gemma3, qwen3_5; models/cache.py)
 can't take a copied prefix at an offset, so those models prefill every prompt whole.
@@ -33,6 +43,7 @@ from typing import Sequence
 
 import torch
 
+from engine.loss import IGNORE_INDEX
 from models.transformer import KVCache
 
 MIN_SHARED = 16  # tokens; a shorter common beginning is not worth a forward of its own
@@ -103,3 +114,50 @@ def prefill_shared(model, ids: torch.Tensor, mask: torch.Tensor, cache: KVCache,
         del part
     S = shared_tail(prompts, groups)
     return model.hidden_states(ids[:, P - S:], mask[:, :P], cache=cache, cache_pos=P - S)  # (n, S, H)
+
+
+def pack_row(items: list[dict], c: int) -> dict:
+    """One training row: the items' shared first c tokens once, then each item's tokens after them.
+    Lists of input_ids, labels, position_ids and segment ids (0 the shared part, j + 1 item j's rest)."""
+    ids, labels, pos, seg = list(items[0]["input_ids"][:c]), [IGNORE_INDEX] * c, list(range(c)), [0] * c
+    for j, it in enumerate(items):
+        n = len(it["input_ids"])
+        ids += it["input_ids"][c:]
+        labels += it["labels"][c:]
+        pos += range(c, n)
+        seg += [j + 1] * (n - c)
+    return {"input_ids": ids, "labels": labels, "position_ids": pos, "segments": seg}
+
+
+def first_supervised(labels: Sequence[int]) -> int:
+    """Index of the first label that carries loss (len(labels) if none does)."""
+    return next((i for i, t in enumerate(labels) if t != IGNORE_INDEX), len(labels))
+
+
+def collate_shared(items: list[dict], *, pad_id: int = 0, device=None, min_shared: int = MIN_SHARED) -> dict:
+    """A micro-batch with shared prompt beginnings packed (module docstring): input_ids, labels,
+    position_ids (R, T), attention_mask bool (R, 1, T, T), right-padded to the longest row (R rows
+    for the groups of `shared_groups`), and the counts `collate` gives plus `rows`."""
+    for it in items:
+        if len(it["labels"]) != len(it["input_ids"]):
+            raise ValueError(f"an item has {len(it['input_ids'])} input_ids but {len(it['labels'])} labels; "
+                             f"they must be parallel")
+    heads = [it["input_ids"][:max(first_supervised(it["labels"]), 1)] for it in items]  # C < the first supervised
+    groups = shared_groups(heads, min_shared)
+    rows = [pack_row([items[r] for r in members], c if len(members) > 1 else 0) for c, members in groups]
+    T = max(len(r["input_ids"]) for r in rows)
+    R = len(rows)
+    ids = torch.full((R, T), pad_id, dtype=torch.long)
+    labels = torch.full((R, T), IGNORE_INDEX, dtype=torch.long)
+    pos = torch.zeros((R, T), dtype=torch.long)
+    seg = torch.full((R, T), -1, dtype=torch.long)  # -1: padding, which sees only padding
+    for b, r in enumerate(rows):
+        n = len(r["input_ids"])
+        ids[b, :n], labels[b, :n] = torch.tensor(r["input_ids"]), torch.tensor(r["labels"])
+        pos[b, :n], seg[b, :n] = torch.tensor(r["position_ids"]), torch.tensor(r["segments"])
+    q, k = seg[:, :, None], seg[:, None, :]  # (R, T, 1), (R, 1, T)
+    causal = torch.ones((T, T), dtype=torch.bool).tril()
+    mask = causal & ((k == q) | ((k == 0) & (q >= 0)))  # (R, T, T): own segment, or the shared part
+    computed = sum(len(r["input_ids"]) for r in rows)
+    return {"input_ids": ids.to(device), "labels": labels.to(device), "position_ids": pos.to(device),
+            "attention_mask": mask[:, None].to(device), "tokens": computed, "padded": R * T - computed, "rows": R}

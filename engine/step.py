@@ -61,7 +61,8 @@ def accumulate_gradients(model: nn.Module, micro_batches: list[dict], *, chunk_s
         if seeds is not None:
             torch.manual_seed(seeds[i])
         with autocast(mb["input_ids"].device, precision):
-            loss_sum, _ = loss_sum_on(model, mb["input_ids"], mb["labels"], chunk_size=chunk_size,
+            loss_sum, _ = loss_sum_on(model, mb["input_ids"], mb["labels"], attention_mask=mb.get("attention_mask"),
+                                      position_ids=mb.get("position_ids"), chunk_size=chunk_size,
                                       offload_activations=offload_activations)
         value = float(loss_sum.detach())
         if not math.isfinite(value):

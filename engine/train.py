@@ -63,6 +63,8 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from engine.batches import collate, data_fingerprint, epoch_batches
+from engine.decoding import shares_prefixes
+from engine.prefix import collate_shared, first_supervised
 from engine.config import ConfigError, save_config
 from engine.data import data_report, prepare_data
 from engine.devices import auto_reason, model_device, peak_memory, resolve_device, resolve_dtype, resolve_precision
@@ -148,6 +150,10 @@ def start(model: nn.Module, items: list[dict], opts, run_dir: Path, *, pad_id: i
     precision = resolve_precision(opts.precision, device)
     if precision == "bf16" and device.type == "cuda" and not torch.cuda.is_bf16_supported():
         raise ValueError("train.precision = 'bf16' but this GPU has no bf16 support; use 'fp16' or 'auto'")
+    if opts.share_prefix and not shares_prefixes(model, True):
+        raise ValueError("train.share_prefix = true needs a model whose layers all attend over plain keys and values "
+                         "(Qwen2 / Qwen2.5 / Llama / SmolLM2 / Falcon3 / Qwen1.5); sliding windows and DeltaNet "
+                         "layers (gemma3, qwen3_5) can't take packed rows: set it to false")
     seed_everything(opts.seed)
     params = prepare_model(model, mode=opts.mode, grad_checkpointing=opts.grad_checkpointing)
     optimizer = build_optimizer(model, lr=opts.lr, weight_decay=opts.weight_decay, betas=opts.adam_betas,
@@ -163,7 +169,7 @@ def remaining_steps(loop: Loop):
     lengths = [len(it["input_ids"]) for it in loop.items]
     step = pos.step
     for epoch in range(pos.epoch, loop.plan["epochs"]):
-        batches = epoch_batches(lengths, o.micro_batch_size, seed=o.seed, epoch=epoch, group_window=o.length_group_window)
+        batches = epoch_batches(lengths, o.micro_batch_size, seed=o.seed, epoch=epoch, **batching(loop.items, o))
         n = loop.per_step
         groups = [batches[i:i + n] for i in range(0, len(batches), n)]
         for s in range(pos.step_in_epoch if epoch == pos.epoch else 0, len(groups)):
@@ -171,6 +177,20 @@ def remaining_steps(loop: Loop):
                 return
             yield epoch, s, len(groups), groups[s]
             step += 1
+
+
+def prompt_keys(items: list[dict]) -> list[tuple]:
+    """Each item's unsupervised beginning (its prompt), the sort key that puts alike prompts together."""
+    return [tuple(it["input_ids"][:first_supervised(it["labels"])]) for it in items]
+
+
+def batching(items: list[dict], opts) -> dict:
+    """epoch_batches' grouping: windows sorted by length, or with share_prefix the whole epoch as one
+    window sorted by prompt (one database's examples are rare in a window of a shuffled epoch), so a
+    micro-batch holds one database's examples; the micro-batches are shuffled either way."""
+    if opts.share_prefix:
+        return {"group_window": len(items), "keys": prompt_keys(items)}
+    return {"group_window": opts.length_group_window}
 
 
 def group_counts(items: list[dict], group: list[list[int]]) -> tuple[int, int, int]:
@@ -186,7 +206,8 @@ def run_step(loop: Loop, epoch: int, s: int, n_steps: int, group: list[list[int]
     o, pos, world = loop.opts, loop.position, loop.world
     t0 = time.perf_counter()
     mine = world.share(len(group))
-    mbs = [collate([loop.items[i] for i in group[j]], pad_id=loop.pad_id, device=loop.device) for j in mine]
+    pack = collate_shared if o.share_prefix else collate
+    mbs = [pack([loop.items[i] for i in group[j]], pad_id=loop.pad_id, device=loop.device) for j in mine]
     tokens, padded, n_sup = group_counts(loop.items, group)
     lr = lr_at(pos.step, lr=o.lr, total_steps=loop.plan["total_steps"], warmup_steps=loop.plan["warmup_steps"],
                schedule=o.schedule, min_lr_ratio=o.min_lr_ratio)
@@ -200,7 +221,7 @@ def run_step(loop: Loop, epoch: int, s: int, n_steps: int, group: list[list[int]
             raise
         loss, failed = math.nan, (mine.start + e.micro_batch, e.loss)  # the others learn of it from the sum
     world.sum_grads(loop.params)
-    (loss,) = world.sum_floats([loss])
+    loss, computed = world.sum_floats([loss, sum(mb["tokens"] + mb["padded"] for mb in mbs)])
     if not math.isfinite(loss):  # every rank is here, and one of them saw a non-finite micro-batch loss
         seen = sorted(f for f in world.all_gather(failed) if f is not None)
         j, value = seen[0] if seen else (None, loss)
@@ -215,7 +236,7 @@ def run_step(loop: Loop, epoch: int, s: int, n_steps: int, group: list[list[int]
     pos.train_time_s += dt
     return {"step": pos.step, "epoch": epoch + 1, "loss": loss, "lr": lr, "grad_norm": grad_norm,
             "tokens": tokens, "supervised_tokens": n_sup, "tokens_per_s": round(tokens / dt, 1),
-            "padding": round(padded / (tokens + padded), 4), **peak_memory(loop.device)}
+            "padding": round(padded / (tokens + padded), 4), "computed_slots": int(computed), **peak_memory(loop.device)}
 
 
 def validate(loop: Loop, epoch: int, val_items, eval_hook, log: MetricsLog) -> dict:

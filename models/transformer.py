@@ -199,7 +199,9 @@ class CausalLM(nn.Module):
         """Final-normed hidden states (B, T, H).
 
         attention_mask: (B, S) of 1 for real tokens, 0 for padding; S = T without a cache, and
-        cache_pos + T (the slots written so far) with one. Positions default to the count of real
+        cache_pos + T (the slots written so far) with one. Or, without a cache, a bool (B, 1, T, T)
+        mask used as it is (True: the query may attend the key), with position_ids given: training
+        on rows that pack several examples behind one shared prompt (engine/prefix.py). Positions default to the count of real
         tokens before each one, so a left-padded row gets the positions it would have alone.
         A tensor cache_pos (one element, on the model's device) keeps every shape fixed, as CUDA
         graph capture needs: attention runs over all cache.max_len slots and S = cache.max_len.
@@ -208,6 +210,8 @@ class CausalLM(nn.Module):
         x = self.model.embed_tokens(input_ids)  # (B, T, H)
         static = cache is not None and isinstance(cache_pos, torch.Tensor)
         if position_ids is None:
+            if attention_mask is not None and attention_mask.dim() == 4:
+                raise ValueError("a 4-D attention_mask needs position_ids (the positions of each row's tokens)")
             if attention_mask is None:
                 position_ids = (cache_pos + torch.arange(T, device=x.device)).expand(B, T)
             elif static:  # the real tokens before each new slot
@@ -234,6 +238,11 @@ class CausalLM(nn.Module):
         """
         if attention_mask is None and not cached:
             return None  # SDPA's is_causal fast path
+        if attention_mask is not None and attention_mask.dim() == 4:  # a whole mask, e.g. engine/prefix.py's packed rows
+            if cached or attention_mask.dtype != torch.bool or attention_mask.shape != (B, 1, T, T):
+                raise ValueError(f"a 4-D attention_mask must be bool ({B}, 1, {T}, {T}) without a cache, got "
+                                 f"{attention_mask.dtype} {tuple(attention_mask.shape)}")
+            return attention_mask
         if S is None:
             S = cache_pos + T
         else:

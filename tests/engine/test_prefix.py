@@ -3,11 +3,17 @@ every prompt whole, for prompts that share a beginning the way one database's qu
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import torch
 
+from engine.batches import collate
 from engine.decoding import batch_order, generate_ids, shares_prefixes
-from engine.prefix import prefill_shared, shared_groups, worth_sharing
+from engine.lora import apply_lora
+from engine.loss import IGNORE_INDEX, count_supervised
+from engine.prefix import collate_shared, prefill_shared, shared_groups, worth_sharing
+from engine.step import accumulate_gradients
 from models import load_model
 from tests.family_models import save_family
 from tests.tiny_models import VOCAB, save_tiny
@@ -125,3 +131,105 @@ def test_windowed_and_recurrent_caches_prefill_whole(tmp_path, model):
                 == [c.token_ids for c, in generate_ids(other, prompts, share_prefix=False, **kw)])
     with pytest.raises(ValueError, match="share_prefix"):
         shares_prefixes(model, "yes")
+
+
+# ----------------------------------------------------------------------------- training on packed rows
+
+
+def training_items(seed=0):
+    """Examples as engine.data encodes them: a prompt (no loss) then an answer (loss), the prompts
+    of schema_prompts (shared beginnings of two schemas, one alone, one repeated)."""
+    g = torch.Generator().manual_seed(seed + 10)
+    items = []
+    for p in schema_prompts(seed):
+        answer = rand(int(torch.randint(2, 7, (1,), generator=g)), g)
+        items.append({"input_ids": p + answer, "labels": [IGNORE_INDEX] * len(p) + answer})
+    return items
+
+
+def lora_model(path, seed=0):
+    m = load_model(path, dtype=torch.float32)
+    torch.manual_seed(seed)  # A's initialisation
+    apply_lora(m, r=4, alpha=8, dropout=0.0)
+    with torch.no_grad():  # B != 0, so that A gets a gradient too
+        for name, p in m.named_parameters():
+            if "lora_B" in name:
+                p.normal_(0, 0.05)
+    return m.train()
+
+
+@pytest.fixture(scope="module")
+def tiny_path(tmp_path_factory):
+    return save_tiny("qwen2", tmp_path_factory.mktemp("qwen2_lora"))[0]
+
+
+def loss_and_grads(model, mbs):
+    model.zero_grad(set_to_none=True)
+    loss, tokens = accumulate_gradients(model, mbs)
+    return loss, tokens, {n: p.grad.clone() for n, p in model.named_parameters() if p.requires_grad}
+
+
+def test_packed_rows_hold_the_shared_prompt_once_before_the_first_supervised_token():
+    items = training_items()
+    mb = collate_shared(items)
+    plain = collate(items)
+    assert mb["rows"] == 3 and mb["tokens"] < plain["tokens"] * 0.6
+    assert count_supervised(mb["labels"]) == count_supervised(plain["labels"])
+    # Positions are each example's own: a packed row is longer than any example, its positions are not.
+    assert mb["input_ids"].shape[1] > max(len(it["input_ids"]) for it in items)
+    assert int(mb["position_ids"].max()) + 1 == max(len(it["input_ids"]) for it in items)
+    m = mb["attention_mask"][:, 0]
+    assert m.shape[1] == m.shape[2] == mb["input_ids"].shape[1] and not m.triu(1).any()  # causal
+    assert m.any(-1).all()  # every query (padding too) sees at least itself: no NaN rows in SDPA
+
+
+def test_packed_micro_batch_has_the_loss_and_gradients_of_the_plain_one(tiny_path):
+    items = training_items(seed=2)
+    model = lora_model(tiny_path)
+    loss_p, tok_p, grads_p = loss_and_grads(model, [collate(items[:4]), collate(items[4:])])
+    loss_s, tok_s, grads_s = loss_and_grads(model, [collate_shared(items[:4]), collate_shared(items[4:])])
+    assert tok_s == tok_p
+    assert loss_s == pytest.approx(loss_p, rel=1e-5)
+    assert grads_s.keys() == grads_p.keys() and len(grads_p) > 0
+    for name in grads_p:
+        torch.testing.assert_close(grads_s[name], grads_p[name], rtol=1e-4, atol=1e-6, msg=name)
+
+
+def test_share_prefix_training_refuses_windowed_and_recurrent_models(tmp_path):
+    from engine.config import TrainSection
+    from engine.train import start
+
+    other = load_model(save_family("gemma3", tmp_path / "g")[0], dtype=torch.float32)
+    with pytest.raises(ValueError, match="share_prefix"):
+        start(other, training_items(), TrainSection(share_prefix=True), tmp_path / "run", pad_id=0)
+
+
+def test_a_4d_mask_needs_positions(model):
+    ids = torch.tensor([[5, 6, 7]])
+    with pytest.raises(ValueError, match="position_ids"):
+        model.hidden_states(ids, torch.ones((1, 1, 3, 3), dtype=torch.bool))
+
+
+def test_train_with_share_prefix_equals_plain_training_on_the_same_batches(tiny_path, tmp_path):
+    """One micro-batch of every example per step: both groupings see the same batches, so three
+    steps of AdamW leave the same adapter (and the packed steps computed fewer token slots)."""
+    from engine.config import TrainSection
+    from engine.train import train
+
+    items = training_items(seed=4)
+    out = {}
+    for share in (False, True):
+        model = lora_model(tiny_path, seed=1)
+        o = TrainSection(micro_batch_size=len(items), grad_accum=1, max_steps=3, lr=1e-2, warmup_ratio=0.0,
+                         schedule="constant", seed=0, log_every=1, share_prefix=share)
+        train(model, items, opts=o, run_dir=tmp_path / f"run_{share}", pad_id=0, progress=False)
+        out[share] = ({n: p.detach().clone() for n, p in model.named_parameters() if p.requires_grad},
+                      [json.loads(x) for x in (tmp_path / f"run_{share}" / "metrics.jsonl").read_text().splitlines()])
+    (plain, plain_log), (packed, packed_log) = out[False], out[True]
+    for name in plain:
+        torch.testing.assert_close(packed[name], plain[name], rtol=1e-4, atol=1e-5, msg=name)
+    steps = [(a, b) for a, b in zip(plain_log, packed_log) if "computed_slots" in a]
+    slots = [mb["tokens"] + mb["padded"] for mb in (collate(items), collate_shared(items))]  # what each step ran
+    assert slots[1] < 0.7 * slots[0]
+    assert len(steps) == 3 and all([a["computed_slots"], b["computed_slots"]] == slots for a, b in steps)
+    assert all(a["loss"] == pytest.approx(b["loss"], rel=1e-4) for a, b in steps)
