@@ -45,6 +45,19 @@ def prefill_tokens(prompts, batch_size: int | None, shared: bool) -> int:
     return total
 
 
+def machine() -> dict:
+    return {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+            "torch": torch.__version__, "threads": torch.get_num_threads()}
+
+
+def write_report(result: dict, out: Path) -> None:
+    """Write the result JSON and print its table (bench/bench_train_prefix.py too)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1) + "\n")
+    print(result["table"])
+    print(f"\nwritten: {out}")
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="bench/bench_prefix.py", description=__doc__.splitlines()[0])
     p.add_argument("config")
@@ -76,9 +89,7 @@ def main(argv=None) -> int:
               "model_info": info, "shares_prefixes": shared_ok, "batch_size": e.batch_size,
               "identical_answers": same, "speedup": round(a["seconds"] / b["seconds"], 2),
               "passes": {k: {x: v[x] for x in ("seconds", "prefill_tokens", "generated_tokens")} for k, v in passes.items()},
-              "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
-                          "torch": torch.__version__, "threads": torch.get_num_threads()},
-              "command": " ".join(["python"] + sys.argv)}
+              "machine": machine(), "command": " ".join(["python"] + sys.argv)}
     lines = [f"{len(prompts)} prompts of {args.config}, batch {e.batch_size}", "",
              "| prefill | seconds | prefill tokens | generated tokens |", "|---|---:|---:|---:|"]
     lines += [f"| {k} | {v['seconds']} | {v['prefill_tokens']} | {v['generated_tokens']} |" for k, v in passes.items()]
@@ -89,11 +100,7 @@ def main(argv=None) -> int:
         result |= {"report": str(args.report), "identical_to_report": hits}
         lines.append(f"shared-prefix answers identical to {args.report}: {hits} of {len(rows)}")
     result["table"] = "\n".join(lines)
-    out = args.out or ROOT / "bench" / "results" / f"prefix_{Path(args.config).stem}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=1) + "\n")
-    print(result["table"])
-    print(f"\nwritten: {out}")
+    write_report(result, args.out or ROOT / "bench" / "results" / f"prefix_{Path(args.config).stem}.json")
     return 0
 
 

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
-import platform
 import sys
 import time
 from pathlib import Path
@@ -29,6 +27,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench_prefix import machine, write_report  # noqa: E402  (bench/, beside this file)
 from engine.batches import collate, epoch_batches  # noqa: E402
 from engine.config import load_config  # noqa: E402
 from engine.data import prepare_data  # noqa: E402
@@ -89,14 +88,8 @@ def main(argv=None) -> int:
     result = {"config": args.config, "overrides": args.overrides, "micro_batch_size": o.micro_batch_size,
               "lora_dropout": cfg.lora.dropout, "quantize": cfg.model.quantize, "totals": totals, "speedup": speedup,
               "micro_batches": rows, "table": "\n".join(lines),
-              "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
-                          "torch": torch.__version__, "threads": torch.get_num_threads()},
-              "command": " ".join(["python"] + sys.argv)}
-    out = args.out or ROOT / "bench" / "results" / f"train_prefix_{Path(args.config).stem}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=1) + "\n")
-    print(result["table"])
-    print(f"\nwritten: {out}")
+              "machine": machine(), "command": " ".join(["python"] + sys.argv)}
+    write_report(result, args.out or ROOT / "bench" / "results" / f"train_prefix_{Path(args.config).stem}.json")
     return 0
 
 
