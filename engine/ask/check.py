@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from engine.sql.executor import ExecResult, SQLRunner, open_readonly, run_on_connection
+from engine.sql.connection import ExecResult, open_readonly, run_on_connection
+from engine.sql.executor import SQLRunner
 from engine.sql.extract import extract_sql
 from engine.sql.match import parse_sqlite
 

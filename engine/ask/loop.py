@@ -39,7 +39,7 @@ from engine.config import DataConfig, EvalSection
 from engine.data import build_prompt_messages, fit_example
 from engine.sql.datasets import Example
 from engine.ask.check import NO_SQL, Attempt, Checked, Checker
-from engine.sql.executor import EXEC_ERROR
+from engine.sql.connection import EXEC_ERROR
 from engine.sql.schema import Schema, SchemaError, read_sqlite_schema, render_schema
 from engine.sql.scoring import majority_vote, result_key
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from engine.sql.executor import split_statements
+from engine.sql.statements import split_statements
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n?(.*?)(?:```|\Z)", re.S)
 _PREFIX = re.compile(r"^\s*(?:[#*>\s]*)(?:sql\s*query|sqlquery|sql|answer|query|final\s+answer)\s*[:：]\s*",

@@ -19,7 +19,8 @@ from typing import Sequence
 import sqlglot
 from sqlglot import exp
 
-from engine.sql.executor import explain_ok, open_readonly, scan_sql
+from engine.sql.connection import explain_ok, open_readonly
+from engine.sql.statements import scan_sql
 from engine.sql.statements import one_statement
 
 # ----------------------------------------------------------------------------- Spider semantics

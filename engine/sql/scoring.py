@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from engine.sql.executor import ExecResult, SQLRunner
+from engine.sql.connection import ExecResult
+from engine.sql.executor import SQLRunner
 from engine.sql.statements import one_statement
 from engine.sql.extract import extract_sql
 from engine.sql.hardness import HARDNESS_LEVELS, hardness_from_dict, hardness_from_sql

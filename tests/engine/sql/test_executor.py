@@ -9,9 +9,10 @@ import time
 
 import pytest
 
-from engine.sql.executor import (EXEC_ERROR, NO_SUCH_COLUMN, NO_SUCH_TABLE, RESULT_TOO_LARGE, SYNTAX_ERROR, TIMEOUT, SQLRunner,
-                            classify_error, execute_queries, execute_query, open_readonly,
-                            split_statements)
+from engine.sql.connection import (EXEC_ERROR, NO_SUCH_COLUMN, NO_SUCH_TABLE, RESULT_TOO_LARGE, SYNTAX_ERROR, TIMEOUT,
+                                   classify_error, open_readonly)
+from engine.sql.executor import SQLRunner, execute_queries, execute_query
+from engine.sql.statements import split_statements
 
 
 @pytest.fixture()

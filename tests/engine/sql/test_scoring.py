@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 
-from engine.sql.executor import ExecResult
+from engine.sql.connection import ExecResult
 from engine.sql.match import (bird_result_eq, exact_match, is_valid_sql, normalize_sql, remove_distinct,
                               schema_hallucinations, spider_exec_sql, spider_order_matters, spider_result_eq,
                               sqlglot_parses, token_f1)
