@@ -28,13 +28,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench_prefix import machine, write_report  # noqa: E402  (bench/, beside this file)
-from engine.batches import collate, epoch_batches  # noqa: E402
+from engine.batches import batching, collate, epoch_batches  # noqa: E402
 from engine.config import load_config  # noqa: E402
 from engine.data import prepare_data  # noqa: E402
 from engine.train_state import seed_everything  # noqa: E402
 from engine.prefix import collate_shared  # noqa: E402
 from engine.step import accumulate_gradients, prepare_model  # noqa: E402
-from engine.train import batching, build_model  # noqa: E402
+from engine.train import build_model  # noqa: E402
 from models.tokenizer import load_tokenizer  # noqa: E402
 
 

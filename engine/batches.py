@@ -1,4 +1,4 @@
-"""Batches of encoded examples: length-grouped epochs, right-padded micro-batches, a data fingerprint.
+"""Batches of encoded examples: length- or prompt-grouped epochs, right-padded micro-batches, a data fingerprint.
 
 Items are {"input_ids": [int], "labels": [int]} with IGNORE_INDEX where there is no loss
 (engine.data's `encode_example`). Right padding needs no attention mask: under the causal mask no
@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from engine.loss import IGNORE_INDEX
+from engine.prefix import first_supervised
 
 
 def epoch_batches(lengths, micro_batch_size: int, *, seed: int, epoch: int, group_window: int = 64,
@@ -43,6 +44,20 @@ def epoch_batches(lengths, micro_batch_size: int, *, seed: int, epoch: int, grou
         longest = max(range(len(batches)), key=lambda b: (max(lengths[i] for i in batches[b]) * len(batches[b]), -b))
         batches.insert(0, batches.pop(longest))
     return batches
+
+
+def prompt_keys(items: list[dict]) -> list[tuple]:
+    """Each item's unsupervised beginning (its prompt), the sort key that puts alike prompts together."""
+    return [tuple(it["input_ids"][:first_supervised(it["labels"])]) for it in items]
+
+
+def batching(items: list[dict], opts) -> dict:
+    """epoch_batches' grouping: windows sorted by length, or with share_prefix the whole epoch as one
+    window sorted by prompt (one database's examples are rare in a window of a shuffled epoch), so a
+    micro-batch holds one database's examples; the micro-batches are shuffled either way."""
+    if opts.share_prefix:
+        return {"group_window": len(items), "keys": prompt_keys(items)}
+    return {"group_window": opts.length_group_window}
 
 
 def collate(items: list[dict], *, pad_id: int = 0, device=None) -> dict:

@@ -62,9 +62,9 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from engine.batches import collate, data_fingerprint, epoch_batches
+from engine.batches import batching, collate, data_fingerprint, epoch_batches
 from engine.decoding import shares_prefixes
-from engine.prefix import collate_shared, first_supervised
+from engine.prefix import collate_shared
 from engine.config import ConfigError, save_config
 from engine.data import data_report, prepare_data
 from engine.devices import auto_reason, model_device, peak_memory, resolve_device, resolve_dtype, resolve_precision
@@ -177,20 +177,6 @@ def remaining_steps(loop: Loop):
                 return
             yield epoch, s, len(groups), groups[s]
             step += 1
-
-
-def prompt_keys(items: list[dict]) -> list[tuple]:
-    """Each item's unsupervised beginning (its prompt), the sort key that puts alike prompts together."""
-    return [tuple(it["input_ids"][:first_supervised(it["labels"])]) for it in items]
-
-
-def batching(items: list[dict], opts) -> dict:
-    """epoch_batches' grouping: windows sorted by length, or with share_prefix the whole epoch as one
-    window sorted by prompt (one database's examples are rare in a window of a shuffled epoch), so a
-    micro-batch holds one database's examples; the micro-batches are shuffled either way."""
-    if opts.share_prefix:
-        return {"group_window": len(items), "keys": prompt_keys(items)}
-    return {"group_window": opts.length_group_window}
 
 
 def group_counts(items: list[dict], group: list[list[int]]) -> tuple[int, int, int]:
