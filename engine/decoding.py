@@ -38,8 +38,9 @@ so one database's questions share a batch, and the beginning they share (system 
 schema) is prefilled once per batch instead of once per prompt: engine/prefix.py.
 
 Batches hold `batch_size` prompts (all of them when None), in the order `batch_order` gives
-(longest first without shared prefixes); results come back in input order. Everything runs under `torch.inference_mode()` on the model's device, with the
-model in eval mode (its previous mode is restored afterwards).
+(longest first without shared prefixes); results come back in input order. Everything runs
+under `torch.inference_mode()` on the model's device, with the model in eval mode (its previous
+mode is restored afterwards).
 """
 
 from __future__ import annotations
