@@ -29,19 +29,15 @@ sys.path.insert(0, str(ROOT))
 from engine import decoding  # noqa: E402
 from engine.config import load_config  # noqa: E402
 from engine.evaluate import load_eval_set, load_for_eval  # noqa: E402
-from engine.prefix import shared_groups, shared_tail, worth_sharing  # noqa: E402
+from engine.prefix import batch_order, plan_prefill, prefill_positions, shares_prefixes  # noqa: E402
 
 
 def prefill_tokens(prompts, batch_size: int | None, shared: bool) -> int:
     """Token positions the prefill runs through the model over all batches (padding included)."""
     total = 0
-    for batch in decoding.batch_order(prompts, batch_size, shared):
+    for batch in batch_order(prompts, batch_size, shared):
         group = [prompts[i] for i in batch]
-        groups = shared_groups(group) if shared else []
-        if groups and worth_sharing(group, groups):
-            total += sum(c for c, _ in groups) + len(group) * shared_tail(group, groups)
-        else:
-            total += len(group) * max(map(len, group))
+        total += prefill_positions(group, plan_prefill(group) if shared else None)
     return total
 
 
@@ -73,7 +69,7 @@ def main(argv=None) -> int:
     kw = dict(max_new_tokens=e.max_new_tokens, temperature=e.temperature, top_k=e.top_k, top_p=e.top_p,
               num_samples=e.num_samples, repetition_penalty=e.repetition_penalty, seed=cfg.train.seed,
               batch_size=e.batch_size, progress=False, fast={"auto": None, "fast": True, "reference": False}[e.decode])
-    shared_ok = decoding.shares_prefixes(model, True)
+    shared_ok = shares_prefixes(model, True)
     passes = {}
     for name, share in (("whole prompts", False), ("shared prefixes", True)):
         t0 = time.perf_counter()

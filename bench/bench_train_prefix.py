@@ -7,7 +7,7 @@ Builds the model (NF4 + LoRA as the config says) and the training examples as tr
 forms the first N micro-batches of epoch 0 the way `[train] share_prefix = true` forms them (the
 epoch sorted by prompt, so a micro-batch's examples tend to share a database, then shuffled),
 and runs forward + backward on each micro-batch twice, alternating: collated plainly (right
-padding, every example's prompt computed) and packed (engine/prefix.py's collate_shared: each
+padding, every example's prompt computed) and packed (engine/batches.py's collate_shared: each
 shared prompt beginning once). Gradients are dropped between runs (no optimizer step), so both
 see the same weights. Prints seconds, examples per second, token slots computed and the two
 losses of each micro-batch (equal up to float rounding when lora.dropout = 0; with dropout the
@@ -28,11 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench_prefix import machine, write_report  # noqa: E402  (bench/, beside this file)
-from engine.batches import batching, collate, epoch_batches  # noqa: E402
+from engine.batches import batching, collate, collate_shared, epoch_batches  # noqa: E402
 from engine.config import load_config  # noqa: E402
 from engine.data import prepare_data  # noqa: E402
 from engine.train_state import seed_everything  # noqa: E402
-from engine.prefix import collate_shared  # noqa: E402
 from engine.step import accumulate_gradients, prepare_model  # noqa: E402
 from engine.train import build_model  # noqa: E402
 from models.tokenizer import load_tokenizer  # noqa: E402

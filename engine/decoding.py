@@ -37,7 +37,7 @@ Shared prefixes (`share_prefix=True`, the default): prompts are batched in sorte
 so one database's questions share a batch, and the beginning they share (system prompt and
 schema) is prefilled once per batch instead of once per prompt: engine/prefix.py.
 
-Batches hold `batch_size` prompts (all of them when None), in the order `batch_order` gives
+Batches hold `batch_size` prompts (all of them when None), in the order engine/prefix.py's `batch_order` gives
 (longest first without shared prefixes); results come back in input order. Everything runs
 under `torch.inference_mode()` on the model's device, with the model in eval mode (its previous
 mode is restored afterwards).
@@ -51,12 +51,11 @@ from typing import Callable, Sequence
 import torch
 from tqdm.auto import tqdm
 
-from engine.prefix import prefill_shared, shared_groups, worth_sharing
+from engine.prefix import batch_order, plan_prefill, prefill_shared, shares_prefixes
 from engine.sampling import SamplingSettings, next_tokens, row_seed
 from engine.static_decode import StaticDecoder
 from kernels.backend import kernel_backend
 from kernels.nf4_linear import cache_dense_weights
-from models.transformer import KVCache
 FINISH_REASONS = ("stop_token", "stop_string", "length")
 
 
@@ -140,8 +139,8 @@ def _decode_batch(model, prompts: list[list[int]], settings: SamplingSettings, n
     # The model's own cache: KVCache, or models/cache.py's LayerCache (sliding windows, DeltaNet states).
     cache = model.new_cache(B, P + N, dtype=dtype, device=device)
     prefill = cache if num_samples == 1 else model.new_cache(n, P, dtype=dtype, device=device)
-    groups = shared_groups(prompts) if share_prefix and isinstance(prefill, KVCache) else []
-    if groups and worth_sharing(prompts, groups):  # engine/prefix.py: each shared beginning computed once
+    groups = plan_prefill(prompts) if share_prefix else None
+    if groups:  # engine/prefix.py: each shared beginning computed once
         hidden = prefill_shared(model, ids, mask, prefill, prompts, groups)  # (n, S, H)
     else:
         hidden = model.hidden_states(ids, mask[:, :P], cache=prefill, cache_pos=0)  # (n, P, H)
@@ -210,29 +209,6 @@ def _decode_batch(model, prompts: list[list[int]], settings: SamplingSettings, n
             logits = model.lm_head(hidden[:, -1])  # (B, V)
     done = [Completion(tuple(o), why or "length") for o, why in zip(out, reason)]
     return [done[j * num_samples:(j + 1) * num_samples] for j in range(n)]
-
-
-def shares_prefixes(model, share_prefix: bool) -> bool:
-    """Whether decoding computes prompts' shared beginnings once (engine/prefix.py): asked for, and
-    the model's cache is the plain KVCache (not a sliding-window ring or a recurrent state)."""
-    if not isinstance(share_prefix, bool):
-        raise ValueError(f"share_prefix={share_prefix!r}: use True or False")
-    if not share_prefix:
-        return False
-    device, dtype = _model_device_dtype(model)
-    return isinstance(model.new_cache(1, 1, dtype=dtype, device=device), KVCache)
-
-
-def batch_order(prompts: Sequence[Sequence[int]], batch_size: int | None, shared: bool) -> list[list[int]]:
-    """The batches `generate_ids` decodes, as prompt indices: longest prompt first (little padding,
-    and an out-of-memory error comes at the first batch); with shared prefixes, in sorted token
-    order instead, so that prompts beginning alike (one database's questions) share a batch.
-    Either order is a sort by a key of each prompt alone, so the batches over the prompts left after
-    any number of batches are the remaining batches (eval.py resumes on that)."""
-    key = (lambda i: tuple(prompts[i])) if shared else (lambda i: -len(prompts[i]))
-    order = sorted(range(len(prompts)), key=key)
-    size = batch_size or len(prompts)
-    return [order[s:s + size] for s in range(0, len(order), size)]
 
 
 def use_fast_path(model, fast: bool | None) -> bool:

@@ -54,6 +54,7 @@ from engine.adapter import load_adapter
 from engine.answer_log import AnswerLog, AnswerRow, fingerprint
 from engine.config import DataConfig
 from engine.data import encode_examples
+from engine.prefix import batch_order, shares_prefixes
 from engine.devices import auto_reason, resolve_device, resolve_dtype
 from engine.distributed import SINGLE, World
 from engine.eval_files import (EvalError, add_difficulty_table, check_databases, dialect_of, output_dir,
@@ -163,8 +164,8 @@ def generate_answers(model, tokenizer, prompts: Sequence[Sequence[int]], eval_cf
     rows = dict(done)
     mine, rounds = todo, 0
     if world.size > 1:  # the batches decoding.generate_ids would form over todo, dealt round-robin
-        shared = decoding.shares_prefixes(model, eval_cfg.share_prefix)
-        batches = [[todo[j] for j in b] for b in decoding.batch_order([prompts[i] for i in todo], eval_cfg.batch_size,
+        shared = shares_prefixes(model, eval_cfg.share_prefix)
+        batches = [[todo[j] for j in b] for b in batch_order([prompts[i] for i in todo], eval_cfg.batch_size,
                                                                       shared)]
         mine = [i for b in batches[world.rank::world.size] for i in b]  # still in batch order: the same batches
         rounds = -(-len(batches) // world.size)

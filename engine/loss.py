@@ -164,7 +164,7 @@ def loss_sum_on(model: nn.Module, input_ids: torch.Tensor, labels: torch.Tensor,
 
     model: a CausalLM (hidden_states() and lm_head). input_ids, labels: (B, T). With right padding
     the attention mask can be left out: under the causal mask no real token sees a later pad.
-    Packed rows (engine/prefix.py's collate_shared) bring their (B, 1, T, T) mask and position_ids.
+    Packed rows (engine/batches.py's collate_shared) bring their (B, 1, T, T) mask and position_ids.
     Divide by the token count of the whole accumulated batch, not of this micro-batch.
     offload_activations: what the decoder stack saves for backward goes to (pinned) CPU memory
     and comes back when backward needs it (torch.autograd.graph.save_on_cpu). With gradient

@@ -22,15 +22,16 @@ The result is the cache and the last position's hidden state that the plain pref
 to float rounding (different matmul shapes sum in a different order), for sum(C) + n * S
 tokens of work instead of n * P. tests/engine/test_prefix.py compares the two.
 
-Training (`[train] share_prefix = true`): the same idea for a micro-batch. Its examples are
-drawn from one length-sorting window in sorted token order (so they tend to come from one
-database), and `collate_shared` packs each group of examples that share a prompt beginning into
-one row: the shared C tokens once, then each example's rest, with each rest's positions
-continuing from C and a (B, 1, T, T) mask that lets a rest see the shared tokens and its own
-earlier tokens only. The loss and every gradient are those of the examples trained side by side
-(tests/engine/test_prefix.py), for C + sum(rest) tokens instead of sum(C + rest): the backward
-sums what each rest sends into the shared keys and values, as autograd does for any tensor used
-twice. C stops before each example's first supervised token, so the shared part carries no loss.
+Training (`[train] share_prefix = true`): the same idea for a micro-batch. Its examples come
+from the epoch sorted by prompt (so they tend to come from one database), and
+`engine.batches.collate_shared` packs each group of examples that share a prompt beginning
+into one row (`pack_row`): the shared C tokens once, then each example's rest, with each rest's
+positions continuing from C and a (B, 1, T, T) mask that lets a rest see the shared tokens and
+its own earlier tokens only. The loss and every gradient are those of the examples trained side
+by side (tests/engine/test_prefix.py), for C + sum(rest) tokens instead of sum(C + rest): the
+backward sums what each rest sends into the shared keys and values, as autograd does for any
+tensor used twice. C stops before each example's first supervised token, so the shared part
+carries no loss.
 
 Only for the plain KV cache (models/transformer.py's families: Qwen2 / Qwen2.5, Llama / SmolLM2,
 Falcon3, Qwen1.5): a sliding-window ring or a recurrent state (gemma3, qwen3_5; models/cache.py)
@@ -89,9 +90,45 @@ def shared_tail(prompts: Sequence[Sequence[int]], groups: list[tuple[int, list[i
 
 def worth_sharing(prompts: Sequence[Sequence[int]], groups: list[tuple[int, list[int]]]) -> bool:
     """Whether the shared path computes at most WORTH of the plain prefill's n * P tokens."""
-    n, P = len(prompts), max(map(len, prompts))
-    shared = sum(c for c, _ in groups) + n * shared_tail(prompts, groups)
-    return any(len(rows) > 1 and c for c, rows in groups) and shared <= WORTH * n * P
+    plain = prefill_positions(prompts, None)
+    return any(len(rows) > 1 and c for c, rows in groups) and prefill_positions(prompts, groups) <= WORTH * plain
+
+
+def prefill_positions(prompts: Sequence[Sequence[int]], groups: list[tuple[int, list[int]]] | None) -> int:
+    """Token positions one batch's prefill runs through the model: n * P for the plain prefill
+    (groups None), sum(C) + n * S for the shared one."""
+    if groups is None:
+        return len(prompts) * max(map(len, prompts))
+    return sum(c for c, _ in groups) + len(prompts) * shared_tail(prompts, groups)
+
+
+def plan_prefill(prompts: Sequence[Sequence[int]]) -> list[tuple[int, list[int]]] | None:
+    """The groups to prefill a batch by (`prefill_shared`), or None when the plain prefill is as good."""
+    groups = shared_groups(prompts)
+    return groups if worth_sharing(prompts, groups) else None
+
+
+def shares_prefixes(model, share_prefix: bool) -> bool:
+    """Whether decoding computes prompts' shared beginnings once (engine/prefix.py): asked for, and
+    the model's cache is the plain KVCache (not a sliding-window ring or a recurrent state)."""
+    if not isinstance(share_prefix, bool):
+        raise ValueError(f"share_prefix={share_prefix!r}: use True or False")
+    if not share_prefix:
+        return False
+    emb = model.model.embed_tokens.weight
+    return isinstance(model.new_cache(1, 1, dtype=emb.dtype, device=emb.device), KVCache)
+
+
+def batch_order(prompts: Sequence[Sequence[int]], batch_size: int | None, shared: bool) -> list[list[int]]:
+    """The batches `generate_ids` decodes, as prompt indices: longest prompt first (little padding,
+    and an out-of-memory error comes at the first batch); with shared prefixes, in sorted token
+    order instead, so that prompts beginning alike (one database's questions) share a batch.
+    Either order is a sort by a key of each prompt alone, so the batches over the prompts left after
+    any number of batches are the remaining batches (eval.py resumes on that)."""
+    key = (lambda i: tuple(prompts[i])) if shared else (lambda i: -len(prompts[i]))
+    order = sorted(range(len(prompts)), key=key)
+    size = batch_size or len(prompts)
+    return [order[s:s + size] for s in range(0, len(order), size)]
 
 
 def prefill_shared(model, ids: torch.Tensor, mask: torch.Tensor, cache: KVCache, prompts: Sequence[Sequence[int]],
@@ -132,32 +169,3 @@ def pack_row(items: list[dict], c: int) -> dict:
 def first_supervised(labels: Sequence[int]) -> int:
     """Index of the first label that carries loss (len(labels) if none does)."""
     return next((i for i, t in enumerate(labels) if t != IGNORE_INDEX), len(labels))
-
-
-def collate_shared(items: list[dict], *, pad_id: int = 0, device=None, min_shared: int = MIN_SHARED) -> dict:
-    """A micro-batch with shared prompt beginnings packed (module docstring): input_ids, labels,
-    position_ids (R, T), attention_mask bool (R, 1, T, T), right-padded to the longest row (R rows
-    for the groups of `shared_groups`), and the counts `collate` gives plus `rows`."""
-    for it in items:
-        if len(it["labels"]) != len(it["input_ids"]):
-            raise ValueError(f"an item has {len(it['input_ids'])} input_ids but {len(it['labels'])} labels; "
-                             f"they must be parallel")
-    heads = [it["input_ids"][:max(first_supervised(it["labels"]), 1)] for it in items]  # C < the first supervised
-    groups = shared_groups(heads, min_shared)
-    rows = [pack_row([items[r] for r in members], c if len(members) > 1 else 0) for c, members in groups]
-    T = max(len(r["input_ids"]) for r in rows)
-    R = len(rows)
-    ids = torch.full((R, T), pad_id, dtype=torch.long)
-    labels = torch.full((R, T), IGNORE_INDEX, dtype=torch.long)
-    pos = torch.zeros((R, T), dtype=torch.long)
-    seg = torch.full((R, T), -1, dtype=torch.long)  # -1: padding, which sees only padding
-    for b, r in enumerate(rows):
-        n = len(r["input_ids"])
-        ids[b, :n], labels[b, :n] = torch.tensor(r["input_ids"]), torch.tensor(r["labels"])
-        pos[b, :n], seg[b, :n] = torch.tensor(r["position_ids"]), torch.tensor(r["segments"])
-    q, k = seg[:, :, None], seg[:, None, :]  # (R, T, 1), (R, 1, T)
-    causal = torch.ones((T, T), dtype=torch.bool).tril()
-    mask = causal & ((k == q) | ((k == 0) & (q >= 0)))  # (R, T, T): own segment, or the shared part
-    computed = sum(len(r["input_ids"]) for r in rows)
-    return {"input_ids": ids.to(device), "labels": labels.to(device), "position_ids": pos.to(device),
-            "attention_mask": mask[:, None].to(device), "tokens": computed, "padded": R * T - computed, "rows": R}

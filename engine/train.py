@@ -62,15 +62,13 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from engine.batches import batching, collate, data_fingerprint, epoch_batches
-from engine.decoding import shares_prefixes
-from engine.prefix import collate_shared
+from engine.batches import batching, collate, collate_shared, data_fingerprint, epoch_batches, group_counts
+from engine.prefix import shares_prefixes
 from engine.config import ConfigError, save_config
 from engine.data import data_report, prepare_data
 from engine.devices import auto_reason, model_device, peak_memory, resolve_device, resolve_dtype, resolve_precision
 from engine.distributed import SINGLE, PeerError, World
 from engine.lora import apply_lora
-from engine.loss import IGNORE_INDEX
 from engine.resume import regrouped, restore, share_state
 from engine.run_outputs import format_summary, run_summary, save_final
 from engine.resume_check import CHANGES_FILE, CONFIG_FILE, FLAG, config_changes, record_changes
@@ -177,14 +175,6 @@ def remaining_steps(loop: Loop):
                 return
             yield epoch, s, len(groups), groups[s]
             step += 1
-
-
-def group_counts(items: list[dict], group: list[list[int]]) -> tuple[int, int, int]:
-    """(tokens, padding slots, supervised tokens) of a step's micro-batches, as collate and the loss count them."""
-    tokens = sum(len(items[i]["input_ids"]) for b in group for i in b)
-    slots = sum(len(b) * max(len(items[i]["input_ids"]) for i in b) for b in group)
-    supervised = sum(sum(1 for t in items[i]["labels"][1:] if t != IGNORE_INDEX) for b in group for i in b)
-    return tokens, slots - tokens, supervised
 
 
 def run_step(loop: Loop, epoch: int, s: int, n_steps: int, group: list[list[int]]) -> dict:

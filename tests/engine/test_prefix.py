@@ -8,11 +8,11 @@ import json
 import pytest
 import torch
 
-from engine.batches import collate
-from engine.decoding import batch_order, generate_ids, shares_prefixes
+from engine.batches import collate, collate_shared
+from engine.decoding import generate_ids
 from engine.lora import apply_lora
 from engine.loss import IGNORE_INDEX, count_supervised
-from engine.prefix import collate_shared, prefill_shared, shared_groups, worth_sharing
+from engine.prefix import batch_order, prefill_shared, shared_groups, shares_prefixes, worth_sharing
 from engine.step import accumulate_gradients
 from models import load_model
 from tests.family_models import save_family
