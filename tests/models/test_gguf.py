@@ -306,7 +306,7 @@ def test_fast_reader_equals_gguf_reader(tmp_path):
     import gguf
     import numpy as np
 
-    from models.gguf import _FastReader
+    from models.gguf_reader import _FastReader
     path = write_gguf(hf_model("llama", **SHAPE), tmp_path / "m.gguf", types=MIXED)
     fast, ref = _FastReader(path, gguf), gguf.GGUFReader(str(path))
     assert list(fast.fields) == list(ref.fields)
