@@ -36,11 +36,9 @@ the boundary: `prompt_ids + answer_ids == encode(prompt_text + answer_text)` and
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from tokenizers import AddedToken
 from tokenizers import Tokenizer as HFTokenizer
@@ -49,109 +47,14 @@ from .chat_template import (BUILTIN_TEMPLATES, ChatTemplateError, TemplateLimitE
                             TokenizerError, compile_chat_template, plain_data)
 from .gguf import find_gguf
 from .gguf_tokenizer import gguf_tokenizer_parts
+from .tokenizer_files import fetch_tokenizer_files, pick_chat_template, read_json, template_override, token_content
 
-TOKENIZER_FILES = (
-    "tokenizer.json",
-    "tokenizer_config.json",
-    "generation_config.json",
-    "special_tokens_map.json",
-    "chat_template.jinja",
-)
 KNOWN_EOS = ("<|endoftext|>", "<|end_of_text|>", "</s>", "<eos>")
 KNOWN_END_OF_TURN = ("<|im_end|>", "<|eot_id|>", "<|end|>", "<end_of_turn>", "<|eom_id|>")
 
 
 __all__ = ["BUILTIN_TEMPLATES", "ChatTemplateError", "TemplateLimitError", "TemplateLimits", "Tokenizer",
            "TokenizerError", "compile_chat_template", "load_tokenizer"]
-
-
-# ----------------------------------------------------------------------------- files
-
-
-def _fetch_tokenizer_files(source: str | os.PathLike) -> dict[str, Path]:
-    """Local directory, or hub repo id fetched with huggingface_hub: {file name: local path}."""
-    path = Path(source).expanduser()
-    if path.is_dir():
-        found = {name: path / name for name in TOKENIZER_FILES if (path / name).is_file()}
-        if "tokenizer.json" not in found:
-            raise TokenizerError(
-                f"{path} has no tokenizer.json (found: {sorted(p.name for p in path.iterdir())}); "
-                "only fast tokenizers saved as tokenizer.json are supported"
-            )
-        return found
-    if path.exists() or str(source).startswith((".", "/", "~")) or str(source).count("/") > 1:
-        raise TokenizerError(f"tokenizer source {str(source)!r} is not a directory nor a hub repo id (org/name)")
-
-    from huggingface_hub import constants, hf_hub_download
-    from huggingface_hub.utils import EntryNotFoundError, LocalEntryNotFoundError, RepositoryNotFoundError
-
-    offline = constants.HF_HUB_OFFLINE  # read from the environment when huggingface_hub is imported
-    found: dict[str, Path] = {}
-    for name in TOKENIZER_FILES:
-        try:
-            found[name] = Path(hf_hub_download(repo_id=str(source), filename=name))
-        except RepositoryNotFoundError as e:
-            raise TokenizerError(
-                f"{str(source)!r} is not a local directory, and no hub repo of that name was found (or it is "
-                "private and no token is set); pass a directory holding tokenizer.json or a hub id like org/name"
-            ) from e
-        except LocalEntryNotFoundError as e:  # (a subclass of EntryNotFoundError: test it first)
-            if name != "tokenizer.json":
-                continue  # optional file absent from the cache
-            why = "HF_HUB_OFFLINE is set and it is not in the cache" if offline else "no network and not cached"
-            raise TokenizerError(f"{str(source)!r} is not a local directory, and the tokenizer.json of hub repo "
-                                 f"{str(source)!r} cannot be fetched: {why}") from e
-        except EntryNotFoundError:
-            continue  # the repo has no such file: fine for the optional ones
-        except Exception as e:  # network errors come in many types
-            if name != "tokenizer.json":
-                continue
-            raise TokenizerError(f"cannot fetch tokenizer.json of hub repo {source!r}: {e}") from e
-    if "tokenizer.json" not in found:
-        raise TokenizerError(f"hub repo {source!r} has no tokenizer.json")
-    return found
-
-
-def _read_json(path: Path | None) -> dict:
-    if path is None:
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as e:
-        raise TokenizerError(f"cannot read {path}: {e}") from e
-    if not isinstance(data, dict):
-        raise TokenizerError(f"{path} should hold a JSON object, got {type(data).__name__}")
-    return data
-
-
-def _token_content(value: Any) -> str | None:
-    """tokenizer_config stores a special token as a string or as {"content": ..., ...}."""
-    if isinstance(value, dict):
-        return value.get("content")
-    return value if isinstance(value, str) else None
-
-
-def _template_override(choice: str) -> str:
-    """A builtin template name, or a path to a .jinja file."""
-    if choice in BUILTIN_TEMPLATES:
-        return BUILTIN_TEMPLATES[choice]
-    path = Path(choice).expanduser()
-    if not path.is_file():
-        raise ChatTemplateError(f"chat_template {choice!r} is neither a builtin ({', '.join(BUILTIN_TEMPLATES)}) "
-                                "nor a .jinja file")
-    return path.read_text(encoding="utf-8")
-
-
-def _pick_chat_template(files: dict[str, Path], config: dict) -> str | None:
-    if "chat_template.jinja" in files:
-        return files["chat_template.jinja"].read_text(encoding="utf-8")
-    tpl = config.get("chat_template")
-    if isinstance(tpl, list):  # [{"name": "default", "template": ...}, {"name": "tool_use", ...}]
-        named = {t.get("name"): t.get("template") for t in tpl if isinstance(t, dict)}
-        if "default" not in named:
-            raise ChatTemplateError(f"tokenizer_config.json lists chat templates {sorted(named)} but no 'default'")
-        return named["default"]
-    return tpl if isinstance(tpl, str) else None
 
 
 # ----------------------------------------------------------------------------- tokenizer
@@ -360,16 +263,16 @@ def load_tokenizer(source: str | os.PathLike, *, chat_template: str | None = Non
         backend, names, template = gguf_tokenizer_parts(gguf_file)
         tokens = SpecialTokens(bos=names["bos"], eos=names["eos"], pad=names["pad"], unk=names["unk"],
                                generation_eos_ids=(), generation_pad_id=None)
-        template = _template_override(chat_template) if chat_template else template
+        template = template_override(chat_template) if chat_template else template
         return Tokenizer(backend, tokens, template, name=str(source))
-    files = _fetch_tokenizer_files(source)
+    files = fetch_tokenizer_files(source)
     try:
         backend = HFTokenizer.from_file(str(files["tokenizer.json"]))
     except Exception as e:
         raise TokenizerError(f"cannot load {files['tokenizer.json']}: {e}") from e
-    config = _read_json(files.get("tokenizer_config.json"))
-    special_map = _read_json(files.get("special_tokens_map.json"))
-    generation = _read_json(files.get("generation_config.json"))
+    config = read_json(files.get("tokenizer_config.json"))
+    special_map = read_json(files.get("special_tokens_map.json"))
+    generation = read_json(files.get("generation_config.json"))
 
     # Added tokens the config declares but tokenizer.json lacks (older saves): add them, same ids.
     for idx, tok in sorted(config.get("added_tokens_decoder", {}).items(), key=lambda kv: int(kv[0])):
@@ -385,8 +288,8 @@ def load_tokenizer(source: str | os.PathLike, *, chat_template: str | None = Non
             )
 
     def special(key):
-        value = _token_content(config.get(key))
-        return value if value is not None else _token_content(special_map.get(key))
+        value = token_content(config.get(key))
+        return value if value is not None else token_content(special_map.get(key))
 
     eos_ids = generation.get("eos_token_id")
     eos_ids = tuple(eos_ids) if isinstance(eos_ids, list) else (() if eos_ids is None else (int(eos_ids),))
@@ -398,5 +301,5 @@ def load_tokenizer(source: str | os.PathLike, *, chat_template: str | None = Non
         generation_eos_ids=tuple(int(i) for i in eos_ids),
         generation_pad_id=generation.get("pad_token_id"),
     )
-    template = _template_override(chat_template) if chat_template else _pick_chat_template(files, config)
+    template = template_override(chat_template) if chat_template else pick_chat_template(files, config)
     return Tokenizer(backend, tokens, template, name=str(source))
